@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Stack } from '../cli/stack.js';
+import { IdentitySigner } from '../lib/auth/identity.js';
+import { hashCredential } from '../lib/auth/api-key.js';
+import { createLogger } from '../lib/logger.js';
+import { freePort } from '../lib/net/free-port.js';
+import { REPO_ROOT } from '../lib/paths.js';
+import { seedTenant } from '../test/factories/tenant.js';
+import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
+
+/**
+ * `npm run bench`: numbers and ratios measured in one run on this machine; nothing is asserted.
+ *  1. The same query through the gateway (cross-subgraph) and direct to the scans subgraph (its own fields).
+ *  2. `npm start` to ready, cold (empty DATA_DIR) and warm.
+ */
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const log = createLogger('bench', 'warn');
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(name: string, url: string, headers: Record<string, string>, query: string): Promise<Result> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+async function gatewayVersusDirect(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'fixfirst-bench-'));
+  const lab = await startLabTarget({ headers: { server: 'bench' } });
+  const hardened = await startLabTarget({ headers: ALL_SECURITY_HEADERS });
+  const stack = await Stack.start({
+    dataDir,
+    embeddedPort: await freePort(),
+    workers: 1,
+    output: path.join(dataDir, 'services.log'),
+    log,
+    env: { LOG_LEVEL: 'warn', SCAN_ALLOW_CIDRS: '127.0.0.0/8', DEFAULT_CLIENT_TIER: 'enterprise' },
+  });
+  try {
+    const tenant = await seedTenant(stack.databaseUrl);
+    const key = { 'x-api-key': tenant.apiKey };
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...key },
+        body: JSON.stringify({
+          query: `mutation($i: CreateScanInput!) { createScan(input: $i) { id } }`,
+          variables: { i: { target: (i % 2 ? lab : hardened).url, targetType: 'URL', clientName: `Client ${i % 3}` } },
+        }),
+      });
+      if (!res.ok) throw new Error(`seeding failed: ${await res.text()}`);
+    }
+    const viaGateway = `{ scans(first: 10) { edges { node { id status target findingsSummary { total high medium low } client { id name } } } } }`;
+    const direct = `{ scans(first: 10) { edges { node { id status target client { id } } } } }`;
+    const identity = await new IdentitySigner(stack.secret, 3600).sign({
+      accountId: tenant.accountId,
+      clientId: null,
+      scopes: ['scans:read'],
+      credentialId: 'bench',
+      credentialHash: hashCredential(tenant.apiKey),
+    });
+    // warm-up, then measure both in the same run
+    await load('warm-up', stack.gatewayUrl, key, viaGateway);
+    const gw = await load('gateway: scans + findingsSummary + client (3 subgraphs)', stack.gatewayUrl, key, viaGateway);
+    const sg = await load('scans subgraph direct: its own fields', stack.subgraphUrl('scans'), { 'x-fixfirst-identity': identity }, direct);
+    console.log('\n## Gateway versus subgraph direct');
+    console.log(`duration ${DURATION}s each, ${CONNECTIONS} connections, ${os.cpus().length} cores`);
+    for (const r of [gw, sg]) {
+      console.log(`${r.name.padEnd(58)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}`);
+    }
+    console.log(`ratio gateway/direct req/s: ${(gw.rps / sg.rps).toFixed(2)}   p50 ratio: ${(gw.p50 / Math.max(sg.p50, 0.001)).toFixed(2)}`);
+  } finally {
+    await stack.stop();
+    await lab.close();
+    await hardened.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `npm start`'s entry point and times it until it prints that it is ready, then Ctrl-C. */
+async function timeToReady(dataDir: string): Promise<number> {
+  const ports = { GATEWAY_PORT: await freePort(), SCANS_PORT: await freePort(), FINDINGS_PORT: await freePort(), CLIENTS_PORT: await freePort(), BILLING_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'start-all.js')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const ms = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('fixfirst is ready')) resolve(performance.now() - started);
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    void exited.then((code) => reject(new Error(`start-all exited (${code}) before ready:\n${out.slice(-2000)}`)));
+  });
+  child.kill('SIGINT');
+  await exited;
+  return ms;
+}
+
+async function startupTimes(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'fixfirst-bench-start-'));
+  try {
+    const cold = await timeToReady(dataDir);
+    const warm = await timeToReady(dataDir);
+    console.log('\n## npm start to ready');
+    console.log(`cold (empty DATA_DIR: initdb, migrations, bootstrap): ${cold.toFixed(0)} ms`);
+    console.log(`warm (existing DATA_DIR):                            ${warm.toFixed(0)} ms`);
+    console.log(`ratio cold/warm: ${(cold / warm).toFixed(2)}`);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await gatewayVersusDirect();
+await startupTimes();

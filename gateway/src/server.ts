@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { IDENTITY_HEADER, type Identity } from '../../lib/auth/identity.js';
+import { parseEnv } from '../../lib/config/env.js';
+import { openModule } from '../../lib/http/subgraph-boot.js';
+import type { RunningServer } from '../../lib/http/subgraph-server.js';
+import { createLogger } from '../../lib/logger.js';
+import { SCHEMA_DIR } from '../../lib/paths.js';
+import { clientsDb, CredentialService } from '../../subgraphs/clients/src/module.js';
+import { Authenticator } from './authenticator.js';
+import { gatewayEnv, type GatewayEnv } from './env.js';
+
+const UNAUTHENTICATED = JSON.stringify({
+  errors: [{ message: 'A valid API key is required (x-api-key or Authorization: Bearer)', extensions: { code: 'UNAUTHENTICATED' } }],
+});
+
+/**
+ * The gateway: Hive Gateway runtime over the committed supergraph, GraphQL over HTTP and over
+ * WebSocket on /graphql. It authenticates every request once and forwards a signed identity.
+ */
+export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Promise<RunningServer & { bootstrapKey: string | null }> {
+  const log = createLogger('gateway', env.LOG_LEVEL);
+  const clientsOrm = await openModule(clientsDb, env.DATABASE_URL, { migrate: env.MIGRATE_ON_BOOT, poolMax: env.DB_POOL_MAX, log });
+  const boot = await new CredentialService(clientsOrm.em.fork(), env.API_KEY_PREFIX).bootstrap({
+    accountName: env.BOOTSTRAP_ACCOUNT_NAME,
+    bootstrapKey: env.BOOTSTRAP_API_KEY,
+  });
+  if (boot.generatedKey) {
+    process.stdout.write(`\nOperator API key (shown once, store it now): ${boot.generatedKey}\n\n`);
+  }
+  const auth = new Authenticator(clientsOrm, env.INTERNAL_TOKEN_SECRET, env.API_KEY_PREFIX);
+
+  const supergraph = readFileSync(env.SUPERGRAPH_PATH ?? path.join(SCHEMA_DIR, 'supergraph.graphql'), 'utf8');
+  const gateway = createGatewayRuntime({
+    supergraph,
+    transportEntries: {
+      '*.http': {
+        options: {
+          subscriptions: {
+            kind: 'ws',
+            location: '/graphql',
+            options: { connectionParams: { [IDENTITY_HEADER]: '{context.fixfirstIdentity}' } },
+          },
+        },
+      },
+      scans: { location: env.SCANS_URL },
+      findings: { location: env.FINDINGS_URL },
+      clients: { location: env.CLIENTS_URL },
+      billing: { location: env.BILLING_URL },
+    },
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({ [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER) }),
+    },
+    graphiql: env.GRAPHIQL ? { title: 'fixfirst', headers: JSON.stringify({ 'x-api-key': '<your API key>' }) } : false,
+    landingPage: false,
+    logging: env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'debug' : 'warn',
+    healthCheckEndpoint: '/healthz',
+    readinessCheckEndpoint: '/readyz',
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    delete req.headers[IDENTITY_HEADER];
+    const url = req.url ?? '/';
+    const isGraphiqlPage = req.method === 'GET' && !url.includes('query=') && (req.headers.accept ?? '').includes('text/html');
+    if (url.startsWith('/graphql') && !isGraphiqlPage) {
+      let identity: Identity | null;
+      try {
+        identity = await auth.authenticate((n) => headerOf(req, n));
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'authentication failed');
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        return;
+      }
+      if (!identity) {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(UNAUTHENTICATED);
+        return;
+      }
+      req.headers[IDENTITY_HEADER] = await auth.sign(identity);
+    }
+    await gateway(req, res);
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log.error({ err: (err as Error).message }, 'gateway request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Internal server error"}]}');
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: gateway.graphqlEndpoint });
+  const identities = new WeakMap<object, string>();
+  const wsOptions = getGraphQLWSOptions(gateway, (ctx) => {
+    const token = identities.get(ctx.extra as object) ?? '';
+    return { fixfirstIdentity: token, request: new Request('http://gateway/graphql', { headers: { [IDENTITY_HEADER]: token } }) };
+  });
+  const wsServer = useServer(
+    {
+      ...wsOptions,
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+        const upgrade = (ctx.extra as { request: IncomingMessage }).request;
+        const get = (name: string): string | null => {
+          const fromParams = params[name] ?? params[name.toLowerCase()] ?? (name === 'x-api-key' ? params.apiKey : undefined);
+          return typeof fromParams === 'string' ? fromParams : headerOf(upgrade, name);
+        };
+        const identity = await auth.authenticate(get).catch(() => null);
+        if (!identity) return false;
+        identities.set(ctx.extra as object, await auth.sign(identity));
+        return true;
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.GATEWAY_PORT, env.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, 'gateway listening');
+  return {
+    port,
+    url: `http://${env.HOST}:${port}/graphql`,
+    bootstrapKey: boot.generatedKey,
+    close: async () => {
+      await wsServer.dispose();
+      await new Promise<void>((r) => server.close(() => r()));
+      await gateway.dispose();
+      await clientsOrm.close();
+    },
+  };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+}

@@ -1,0 +1,83 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateApiKey, hashCredential, keyPreview, looksLikeApiKey } from '../../../../lib/auth/api-key.js';
+import type { Identity } from '../../../../lib/auth/identity.js';
+import { SCOPES } from '../../../../lib/auth/tenant.js';
+import { AccountEntity } from '../account/account.entity.js';
+import { ClientEntity, clientNameKey } from '../client/client.entity.js';
+import { DEFAULT_CLIENT_NAME } from '../client/client.service.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+
+/** Result of the first-start bootstrap: the key's plaintext only when it was generated here. */
+export interface BootstrapResult {
+  created: boolean;
+  accountId: string;
+  generatedKey: string | null;
+}
+
+/**
+ * Turns a presented credential into an Identity. Exported for the gateway, which authenticates
+ * each request once; only SHA-256 digests are ever looked up.
+ */
+export class CredentialService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly keyPrefix: string,
+  ) {}
+
+  async authenticate(presented: string): Promise<Identity | null> {
+    if (!looksLikeApiKey(presented, this.keyPrefix)) return null;
+    const keyHash = hashCredential(presented);
+    const key = await this.em.findOne(ApiKeyEntity, { keyHash }, { disableIdentityMap: true });
+    if (!key || key.revokedAt) return null;
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
+    return { accountId: key.accountId, clientId: key.clientId ?? null, scopes: [...key.scopes], credentialId: key.id, credentialHash: keyHash };
+  }
+
+  /**
+   * On an empty database, creates the operator account, its default client and an all-scopes API
+   * key: `bootstrapKey` when given (BOOTSTRAP_API_KEY), else a generated one returned once.
+   * Safe to run from several processes at once (one transaction under an advisory lock).
+   */
+  async bootstrap(opts: { accountName: string; bootstrapKey?: string }): Promise<BootstrapResult> {
+    if (opts.bootstrapKey && !looksLikeApiKey(opts.bootstrapKey, this.keyPrefix)) {
+      throw new Error(`BOOTSTRAP_API_KEY must be "${this.keyPrefix}" followed by 43 base64url characters`);
+    }
+    return this.em.transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(73531)', [], 'all', em.getTransactionContext());
+      const [existing] = await em.find(AccountEntity, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
+      if (existing) return { created: false, accountId: existing.id, generatedKey: null };
+      const account = em.create(AccountEntity, { name: opts.accountName });
+      em.create(ClientEntity, { accountId: account.id, name: DEFAULT_CLIENT_NAME, nameKey: clientNameKey(DEFAULT_CLIENT_NAME) });
+      const plaintext = opts.bootstrapKey ?? generateApiKey(this.keyPrefix);
+      em.create(ApiKeyEntity, {
+        accountId: account.id,
+        clientId: null,
+        name: 'bootstrap',
+        keyHash: hashCredential(plaintext),
+        preview: keyPreview(plaintext, this.keyPrefix),
+        scopes: [...SCOPES],
+      });
+      await em.flush();
+      return { created: true, accountId: account.id, generatedKey: opts.bootstrapKey ? null : plaintext };
+    });
+  }
+
+  /** Creates an account with an all-scopes key; used by tests and the future signup flow. */
+  async createAccountWithKey(accountName: string): Promise<{ accountId: string; apiKey: string; defaultClientId: string }> {
+    return this.em.transactional(async (em) => {
+      const account = em.create(AccountEntity, { name: accountName });
+      const client = em.create(ClientEntity, { accountId: account.id, name: DEFAULT_CLIENT_NAME, nameKey: clientNameKey(DEFAULT_CLIENT_NAME) });
+      const apiKey = generateApiKey(this.keyPrefix);
+      em.create(ApiKeyEntity, {
+        accountId: account.id,
+        clientId: null,
+        name: 'default',
+        keyHash: hashCredential(apiKey),
+        preview: keyPreview(apiKey, this.keyPrefix),
+        scopes: [...SCOPES],
+      });
+      await em.flush();
+      return { accountId: account.id, apiKey, defaultClientId: client.id };
+    });
+  }
+}

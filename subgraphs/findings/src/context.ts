@@ -1,0 +1,16 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Identity } from '../../../lib/auth/identity.js';
+import { tenantOf } from '../../../lib/auth/tenant.js';
+import { FindingService } from './finding/finding.service.js';
+
+/** Per-request context of the findings subgraph. */
+export class FindingsContext {
+  readonly findings: FindingService;
+
+  constructor(
+    readonly identity: Identity,
+    em: EntityManager,
+  ) {
+    this.findings = new FindingService(em, tenantOf(identity));
+  }
+}

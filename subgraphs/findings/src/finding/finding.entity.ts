@@ -1,0 +1,38 @@
+import { defineEntity, p } from '@mikro-orm/postgresql';
+import { uuidv7 } from 'uuidv7';
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One thing a scan proved wrong on one target. Unique per (scan, fingerprint). */
+export const FindingSchema = defineEntity({
+  name: 'Finding',
+  tableName: 'finding',
+  schema: 'findings',
+  uniques: [{ name: 'finding_scan_fingerprint_unique', properties: ['scanId', 'fingerprint'] }],
+  indexes: [
+    { name: 'finding_account_created_idx', properties: ['accountId', 'createdAt', 'id'] },
+    { name: 'finding_client_created_idx', properties: ['clientId', 'createdAt', 'id'] },
+    { name: 'finding_scan_created_idx', properties: ['scanId', 'createdAt', 'id'] },
+  ],
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    accountId: p.uuid(),
+    clientId: p.uuid(),
+    scanId: p.uuid(),
+    checkId: p.string().length(100),
+    severity: p.enum([...SEVERITIES]),
+    title: p.string().length(300),
+    description: p.text(),
+    evidence: p.json<Record<string, unknown>>(),
+    remediation: p.text(),
+    cweId: p.string().length(20).nullable(),
+    /** What was tested: a URL or an address. */
+    target: p.string().length(2100),
+    /** Stable identity of the problem: check id + target. */
+    fingerprint: p.string().length(64),
+    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+  },
+});
+export class FindingEntity extends FindingSchema.class {}
+FindingSchema.setClass(FindingEntity);

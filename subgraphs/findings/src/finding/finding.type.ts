@@ -1,0 +1,48 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+
+export enum SeverityEnum {
+  CRITICAL = 'CRITICAL',
+  HIGH = 'HIGH',
+  MEDIUM = 'MEDIUM',
+  LOW = 'LOW',
+  INFO = 'INFO',
+}
+registerEnumType(SeverityEnum, { name: 'Severity' });
+
+/** A validated finding. */
+@ObjectType('Finding')
+export class FindingType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  scanId!: string;
+
+  @Field(() => String, { description: 'Stable check id, `<category>.<name>`.' })
+  checkId!: string;
+
+  @Field(() => SeverityEnum)
+  severity!: SeverityEnum;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'What was observed (e.g. the response headers seen).' })
+  evidence!: Record<string, unknown>;
+
+  @Field(() => String)
+  remediation!: string;
+
+  @Field(() => String, { nullable: true })
+  cweId!: string | null;
+
+  @Field(() => String, { description: 'The URL or address the check tested.' })
+  target!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}

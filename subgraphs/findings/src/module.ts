@@ -1,0 +1,12 @@
+import type { ModuleDbSpec } from '../../../lib/db/orm.js';
+import { migrations } from '../migrations/index.js';
+import { FindingEntity } from './finding/finding.entity.js';
+
+/** The findings module's slice of the database. */
+export const findingsDb: ModuleDbSpec = {
+  schema: 'findings',
+  entities: [FindingEntity],
+  migrations,
+};
+
+export { FindingWriter, type NewFinding, type ScanOwner } from './finding/finding-writer.service.js';

@@ -1,0 +1,24 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Identity } from '../../../lib/auth/identity.js';
+import { tenantOf } from '../../../lib/auth/tenant.js';
+import type { ScanEventBus } from './events/scan-event.bus.js';
+import { ScanService, type ScanDeps } from './scan/scan.service.js';
+
+/** Per-request context of the scans subgraph. */
+export class ScansContext {
+  readonly scans: ScanService;
+
+  constructor(
+    readonly identity: Identity,
+    deps: ScanDeps,
+    readonly bus: ScanEventBus,
+  ) {
+    this.scans = new ScanService(identity, deps);
+  }
+
+  get tenant() {
+    return tenantOf(this.identity);
+  }
+}
+
+export type { EntityManager };

@@ -1,0 +1,44 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Tenant } from '../../../../lib/auth/tenant.js';
+import type { Cursor } from '../../../../lib/graphql/cursor.js';
+import { ScanEntity, ScanEventEntity } from './scan.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The only place that queries scans; every query is narrowed to the tenant. */
+export class ScanRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tenant: Tenant,
+  ) {}
+
+  private scope(): Record<string, string> {
+    return this.tenant.clientId ? { accountId: this.tenant.accountId, clientId: this.tenant.clientId } : { accountId: this.tenant.accountId };
+  }
+
+  findById(id: string): Promise<ScanEntity | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return this.em.findOne(ScanEntity, { ...this.scope(), id }, { disableIdentityMap: true });
+  }
+
+  /** Keyset page on (created_at, id) descending; one extra row tells whether more exist. */
+  page(first: number, after: Cursor | null): Promise<ScanEntity[]> {
+    const keyset = after
+      ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
+      : {};
+    return this.em.find(ScanEntity, { $and: [this.scope(), keyset] } as FilterQuery<ScanEntity>, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: first + 1,
+    });
+  }
+
+  /** The newest recorded state of a scan the tenant owns. */
+  latestEvent(scanId: string): Promise<ScanEventEntity | null> {
+    return this.em.findOne(ScanEventEntity, { scanId }, { orderBy: { id: 'desc' }, disableIdentityMap: true });
+  }
+
+  /** Events after `afterId`, oldest first. */
+  eventsAfter(scanId: string, afterId: number): Promise<ScanEventEntity[]> {
+    return this.em.find(ScanEventEntity, { scanId, id: { $gt: afterId } }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+  }
+}

@@ -1,0 +1,17 @@
+import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
+import type { ScansContext } from './context.js';
+import { toScanType } from './scan/scan.mapper.js';
+import { ScanResolver } from './scan/scan.resolver.js';
+
+/** The scans subgraph: Scan, createScan, scans, scanUpdated. */
+export function buildScansSchema(): Promise<FederatedSchema> {
+  return buildFederatedSchema({
+    resolvers: [ScanResolver],
+    references: {
+      Scan: async (ref: { id: string }, ctx: ScansContext) => {
+        const s = await ctx.scans.find(ref.id);
+        return s ? toScanType(s) : null;
+      },
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { z } from 'zod';
+import { commonEnv, queueEnv, queueTuning, scanPolicyEnv } from '../../../../lib/config/common.js';
+import { parseEnv, port } from '../../../../lib/config/env.js';
+import { databaseReachable } from '../../../../lib/db/orm.js';
+import { openModule } from '../../../../lib/http/subgraph-boot.js';
+import { createLogger } from '../../../../lib/logger.js';
+import { AddressPolicy } from '../../../../lib/net/address-policy.js';
+import { findingsDb } from '../../../findings/src/module.js';
+import { scansDb } from '../module.js';
+import { openScanQueue, SCAN_QUEUE, type ScanJob } from '../queue/scan-queue.js';
+import { ScanRunner } from './scan-runner.js';
+
+/** Configuration of a scan worker. */
+export const workerEnv = commonEnv
+  .omit({ INTERNAL_TOKEN_SECRET: true })
+  .merge(scanPolicyEnv)
+  .merge(queueEnv)
+  .extend({
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    SCAN_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** PEM file of an extra CA trusted when judging certificates (e.g. a lab's own CA). */
+    SCAN_EXTRA_CA_FILE: z.string().optional(),
+    /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
+    WORKER_HEALTH_PORT: port(0),
+  });
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * A scan worker process: takes scan jobs from the queue and runs them. Any number may run on any
+ * machine; pg-boss hands each job to one of them, and a job whose worker stops heart-beating is
+ * retried by another.
+ */
+export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(workerEnv)): Promise<RunningWorker> {
+  const log = createLogger('worker', env.LOG_LEVEL);
+  const opts = { migrate: env.MIGRATE_ON_BOOT, poolMax: env.DB_POOL_MAX, log };
+  const scansOrm = await openModule(scansDb, env.DATABASE_URL, opts);
+  const findingsOrm = await openModule(findingsDb, env.DATABASE_URL, opts);
+  const queue = await openScanQueue(env.DATABASE_URL, queueTuning(env), log, { supervise: true });
+  const runner = new ScanRunner({
+    scansOrm,
+    findingsOrm,
+    policy: AddressPolicy.parse(env.SCAN_ALLOW_CIDRS),
+    log,
+    fetchTimeoutMs: env.SCAN_FETCH_TIMEOUT_MS,
+    ca: env.SCAN_EXTRA_CA_FILE ? readFileSync(env.SCAN_EXTRA_CA_FILE, 'utf8') : undefined,
+    userAgent: 'fixfirst-scanner/0.1 (+exposure validation)',
+  });
+
+  await queue.work<ScanJob>(
+    SCAN_QUEUE,
+    { localConcurrency: env.WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 2 },
+    async ([job]) => {
+      if (!job) return;
+      log.info({ scanId: job.data.scanId, attempt: job.retryCount + 1 }, 'scan job started');
+      try {
+        await runner.run(job.data.scanId, job.signal);
+      } catch (err) {
+        log.error({ scanId: job.data.scanId, err: (err as Error).message }, 'scan job failed');
+        if (job.retryCount >= env.SCAN_RETRY_LIMIT) await runner.giveUp(job.data.scanId).catch(() => undefined);
+        throw err;
+      }
+    },
+  );
+
+  const health = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","service":"worker"}');
+      return;
+    }
+    if (req.url === '/readyz') {
+      void databaseReachable(scansOrm).then((ok) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'unavailable', service: 'worker' }));
+      });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+  });
+  await new Promise<void>((r) => health.listen(env.WORKER_HEALTH_PORT, env.HOST, () => r()));
+  log.info({ pid: process.pid, concurrency: env.WORKER_CONCURRENCY }, 'worker ready');
+
+  return {
+    close: async () => {
+      health.close();
+      await queue.stop({ graceful: true, timeout: 10_000 });
+      await scansOrm.close();
+      await findingsOrm.close();
+    },
+  };
+}
