@@ -14,6 +14,7 @@ import { SCHEMA_DIR } from '../../lib/paths.js';
 import { clientsDb, CredentialService } from '../../subgraphs/clients/src/module.js';
 import { Authenticator } from './authenticator.js';
 import { gatewayEnv, type GatewayEnv } from './env.js';
+import { inputErrorsPlugin } from './input-errors.plugin.js';
 
 const UNAUTHENTICATED = JSON.stringify({
   errors: [{ message: 'A valid API key is required (x-api-key or Authorization: Bearer)', extensions: { code: 'UNAUTHENTICATED' } }],
@@ -59,6 +60,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     graphiql: env.GRAPHIQL ? { title: 'fixfirst', headers: JSON.stringify({ 'x-api-key': '<your API key>' }) } : false,
     landingPage: false,
     logging: env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'debug' : 'warn',
+    plugins: () => [inputErrorsPlugin()],
     healthCheckEndpoint: '/healthz',
     readinessCheckEndpoint: '/readyz',
   });

@@ -3,6 +3,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
 import pg from 'pg';
 
+/** Every PostgreSQL schema of the database: the four modules', pg-boss's and the default one. */
+export const ALL_SCHEMAS = ['scans', 'findings', 'clients', 'billing', 'pgboss', 'public'];
+
 /** What a module needs to own its slice of the database: its schema, entities and migrations. */
 export interface ModuleDbSpec {
   /** PostgreSQL schema owned by the module (`scans`, `findings`, `clients`, `billing`). */
@@ -33,6 +36,8 @@ export async function openModuleOrm(spec: ModuleDbSpec, opts: OrmOptions): Promi
       emit: 'ts',
       silent: true,
     },
+    // One database, one schema per module: a module's schema diff must never see the others.
+    schemaGenerator: { ignoreSchema: ALL_SCHEMAS.filter((s) => s !== spec.schema) },
     pool: { min: 0, max: opts.poolMax ?? 5 },
     debug: opts.debug ?? false,
     ensureDatabase: false,

@@ -33,7 +33,8 @@ describe('a scan through the gateway, end to end', () => {
   const auth = () => ({ 'x-api-key': tenant.apiKey });
 
   beforeAll(async () => {
-    t = await startTestStack('scan-flow');
+    // No worker yet: the first test subscribes while its scan is still QUEUED, then starts one.
+    t = await startTestStack('scan-flow', { workers: 0 });
     tenant = await seedTenant(t.databaseUrl);
     bare = await startLabTarget({ headers: { server: 'lab/1.0' } });
     hardened = await startLabTarget({ headers: ALL_SECURITY_HEADERS });
@@ -52,13 +53,24 @@ describe('a scan through the gateway, end to end', () => {
     expect(scan.client.name).toBe('Acme Corp');
 
     const client = wsClient(t.stack.gatewayUrl, tenant.apiKey);
+    let workerStarted: Promise<unknown> = Promise.resolve();
     try {
-      const events = await collect<Update>(client, UPDATES, { id: scan.id }, { deadlineMs: 60_000 });
+      const events = await collect<Update>(client, UPDATES, { id: scan.id }, {
+        deadlineMs: 90_000,
+        onEvent: (_e, i) => {
+          if (i === 0) workerStarted = t.stack.startWorker();
+        },
+      });
+      await workerStarted;
       const statuses = events.map((e) => e.scanUpdated.status);
-      // Subscribing after creation may start at QUEUED or later, but must end at COMPLETED.
+      expect(statuses[0]).toBe('QUEUED');
       expect(statuses.at(-1)).toBe('COMPLETED');
       expect(statuses).toContain('RUNNING');
       expect(statuses.indexOf('RUNNING')).toBeLessThan(statuses.indexOf('COMPLETED'));
+      // every step is delivered once, in order: QUEUED, RUNNING at 0, progress steps, COMPLETED
+      expect(statuses.filter((s) => s === 'QUEUED')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'COMPLETED')).toHaveLength(1);
+      expect(events.length).toBeGreaterThanOrEqual(4);
       for (const e of events) {
         expect(e.scanUpdated.id).toBe(scan.id);
         expect(e.scanUpdated.client.name).toBe('Acme Corp');

@@ -23,7 +23,7 @@ describe('bad input and missing credentials', () => {
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ['an unknown targetType', { target: 'example.com', targetType: 'HOSTNAME' }, 'targetType', /HOSTNAME/],
-    ['an empty target', { target: '', targetType: 'DOMAIN' }, 'target', /empty/i],
+    ['an empty target', { target: '', targetType: 'DOMAIN' }, 'target', /required|empty/i],
     ['a 2,000-character target', { target: 'a'.repeat(1990) + '.example', targetType: 'DOMAIN' }, 'target', /.+/],
     ['a 2,100-character URL', { target: 'http://127.0.0.1/' + 'a'.repeat(2100), targetType: 'URL' }, 'target', /2048|long/i],
     ['a malformed CIDR', { target: '10.0.0.0/33', targetType: 'CIDR' }, 'target', /prefix|CIDR/i],

@@ -38,7 +38,7 @@ export function wsClient(httpUrl: string, apiKey: string): Client {
  * Subscribes and collects every event until the stream completes or `until` says stop.
  * Resolves with the events; rejects on a stream error or when the deadline passes.
  */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown>, opts: { deadlineMs: number; until?: (e: T) => boolean }): Promise<T[]> {
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown>, opts: { deadlineMs: number; until?: (e: T) => boolean; onEvent?: (e: T, index: number) => void }): Promise<T[]> {
   const events: T[] = [];
   return new Promise<T[]>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -57,6 +57,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
           }
           const e = msg.data as T;
           events.push(e);
+          opts.onEvent?.(e, events.length - 1);
           if (opts.until?.(e)) {
             clearTimeout(timer);
             dispose();

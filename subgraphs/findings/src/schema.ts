@@ -11,7 +11,7 @@ export function buildFindingsSchema(): Promise<FederatedSchema> {
     orphanedTypes: [ScanFindingsType],
     references: {
       // Tenant filtering happens in the field resolvers: a foreign scan simply has no findings.
-      Scan: (ref: { id: string }) => Object.assign(new ScanFindingsType(), { id: ref.id }),
+      Scan: (ref: { id: string; revision?: number }) => Object.assign(new ScanFindingsType(), { id: ref.id, revision: ref.revision ?? 0 }),
     },
   });
 }

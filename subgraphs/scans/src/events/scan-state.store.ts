@@ -32,6 +32,7 @@ export class ScanStateStore {
       if (patch.error !== undefined) scan.error = patch.error;
       if (patch.startedAt !== undefined) scan.startedAt = patch.startedAt;
       if (patch.completedAt !== undefined) scan.completedAt = patch.completedAt;
+      scan.revision += 1;
       const event = em.create(ScanEventEntity, snapshotOf(scan));
       await em.flush();
       await notify(em, scan.id, event.id);
@@ -39,19 +40,19 @@ export class ScanStateStore {
     });
   }
 
-  /** The first event of a new scan (QUEUED), written with the scan itself. */
-  static recordCreated(em: EntityManager, scan: ScanEntity): ScanEventEntity {
-    return em.create(ScanEventEntity, snapshotOf(scan));
-  }
-
-  static notifyCreated(em: EntityManager, event: ScanEventEntity): Promise<void> {
-    return notify(em, event.scanId, event.id);
+  /** Stores a new scan with its first event (revision 1), inside the caller's transaction. */
+  static async insertNew(em: EntityManager, scan: ScanEntity): Promise<void> {
+    scan.revision = 1;
+    const event = em.create(ScanEventEntity, snapshotOf(scan));
+    await em.flush();
+    await notify(em, scan.id, event.id);
   }
 }
 
 function snapshotOf(scan: ScanEntity) {
   return {
     scanId: scan.id,
+    revision: scan.revision,
     status: scan.status,
     progress: scan.progress,
     error: scan.error ?? null,

@@ -23,7 +23,7 @@ export async function* scanUpdates(ctx: ScansContext, scanId: string): AsyncGene
     let last = first;
     while (!TERMINAL.includes(last.status as ScanStatus)) {
       await wake.wait();
-      const events = await ctx.scans.eventsAfter(scan.id, last.id);
+      const events = await ctx.scans.eventsAfter(scan.id, last.revision);
       if (events.length === 0) continue;
       const row = (await ctx.scans.find(scan.id)) ?? scan;
       for (const event of events) {

@@ -27,6 +27,8 @@ export const ScanSchema = defineEntity({
     mode: p.enum([...MODES]),
     status: p.enum([...STATUSES]),
     progress: p.smallint(),
+    /** Counts state changes: 1 when queued, +1 for each later step. */
+    revision: p.integer(),
     error: p.text().nullable(),
     triggeredBy: p.string().length(32),
     /** Credential that created the scan, for audit. */
@@ -44,10 +46,12 @@ export const ScanEventSchema = defineEntity({
   name: 'ScanEvent',
   tableName: 'scan_event',
   schema: 'scans',
-  indexes: [{ name: 'scan_event_scan_idx', properties: ['scanId', 'id'] }],
+  uniques: [{ name: 'scan_event_scan_revision_unique', properties: ['scanId', 'revision'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     scanId: p.uuid(),
+    /** The scan's revision this event records. */
+    revision: p.integer(),
     status: p.enum([...STATUSES]),
     progress: p.smallint(),
     error: p.text().nullable(),

@@ -23,6 +23,7 @@ export function toScanType(e: ScanEntity, at?: ScanEventEntity): ScanType {
     mode: e.mode as ScanModeEnum,
     status: (at?.status ?? e.status) as ScanStatusEnum,
     progress: at ? at.progress : e.progress,
+    revision: at ? at.revision : e.revision,
     error: at ? (at.error ?? null) : (e.error ?? null),
     triggeredBy: e.triggeredBy,
     createdAt: e.createdAt,

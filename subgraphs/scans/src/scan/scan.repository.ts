@@ -34,11 +34,11 @@ export class ScanRepository {
 
   /** The newest recorded state of a scan the tenant owns. */
   latestEvent(scanId: string): Promise<ScanEventEntity | null> {
-    return this.em.findOne(ScanEventEntity, { scanId }, { orderBy: { id: 'desc' }, disableIdentityMap: true });
+    return this.em.findOne(ScanEventEntity, { scanId }, { orderBy: { revision: 'desc' }, disableIdentityMap: true });
   }
 
-  /** Events after `afterId`, oldest first. */
-  eventsAfter(scanId: string, afterId: number): Promise<ScanEventEntity[]> {
-    return this.em.find(ScanEventEntity, { scanId, id: { $gt: afterId } }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
+  /** Events after revision `after`, oldest first. */
+  eventsAfter(scanId: string, after: number): Promise<ScanEventEntity[]> {
+    return this.em.find(ScanEventEntity, { scanId, revision: { $gt: after } }, { orderBy: { revision: 'asc' }, disableIdentityMap: true });
   }
 }

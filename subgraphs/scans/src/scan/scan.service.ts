@@ -82,15 +82,14 @@ export class ScanService {
           mode: cmd.mode,
           status: 'QUEUED',
           progress: 0,
+          revision: 1,
           error: null,
           triggeredBy: cmd.triggeredBy ?? 'api',
           createdBy: this.identity.credentialId,
           startedAt: null,
           completedAt: null,
         });
-        const event = ScanStateStore.recordCreated(em, s);
-        await em.flush();
-        await ScanStateStore.notifyCreated(em, event);
+        await ScanStateStore.insertNew(em, s);
         return s;
       });
     } catch (err) {
@@ -133,7 +132,7 @@ export class ScanService {
     return this.repo.latestEvent(scanId);
   }
 
-  eventsAfter(scanId: string, afterId: number): Promise<ScanEventEntity[]> {
-    return this.repo.eventsAfter(scanId, afterId);
+  eventsAfter(scanId: string, afterRevision: number): Promise<ScanEventEntity[]> {
+    return this.repo.eventsAfter(scanId, afterRevision);
   }
 }

@@ -61,6 +61,10 @@ export class ScanType {
   @Field(() => Int, { description: '0-100' })
   progress!: number;
 
+  @Field(() => Int, { description: 'Counts state changes (1 when queued); each scanUpdated event carries a higher one.' })
+  @Directive('@shareable')
+  revision!: number;
+
   @Field(() => String, { nullable: true, description: 'Why the scan failed, in words.' })
   error!: string | null;
 
