@@ -106,14 +106,24 @@ async function timeToReady(dataDir: string): Promise<number> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
-    let out = '';
+    const timer = setTimeout(() => reject(new Error(`start-all not ready within 120 s:\n${out.slice(-3000)}`)), 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('fixfirst is ready')) resolve(performance.now() - started);
+      if (out.includes('fixfirst is ready')) {
+        clearTimeout(timer);
+        resolve(performance.now() - started);
+      }
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    void exited.then((code) => reject(new Error(`start-all exited (${code}) before ready:\n${out.slice(-2000)}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`start-all exited (${code}) before ready:\n${out.slice(-3000)}`));
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
   });
   child.kill('SIGINT');
   await exited;

@@ -14,8 +14,9 @@ export class Authenticator {
     private readonly clientsOrm: MikroORM,
     secret: string,
     private readonly keyPrefix: string,
+    ttlSeconds: number,
   ) {
-    this.signer = new IdentitySigner(secret);
+    this.signer = new IdentitySigner(secret, ttlSeconds);
   }
 
   /** null when no credential is presented or it is unknown, revoked or expired. */

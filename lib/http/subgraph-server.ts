@@ -101,6 +101,9 @@ export async function serveSubgraph<TContext extends object>(opts: {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: maskError(opts.log),
+    // The process owns shutdown (cli/start-service.ts); Apollo's own signal handlers raced it and
+    // left close() waiting until the forced exit.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), drainWs],
   });
   await apollo.start();

@@ -15,6 +15,8 @@ async function start(dataDir: string, env: Record<string, string>): Promise<{ ch
     cwd: REPO_ROOT,
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group, so the test can press Ctrl-C the way a terminal does: to every process
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -60,7 +62,8 @@ describe('npm start', () => {
     expect(first.output()).toContain(url);
     const me = await gql(url, `{ me { account { name } } plans { tier } }`, {}, { 'x-api-key': key });
     expect(me.data).toMatchObject({ me: { account: { name: 'Operator' } } });
-    first.child.kill('SIGINT');
+    // A terminal's Ctrl-C: SIGINT to the whole process group (services and PostgreSQL included).
+    process.kill(-first.child.pid!, 'SIGINT');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('Data kept');
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);

@@ -34,7 +34,8 @@ describe('a scan through the gateway, end to end', () => {
 
   beforeAll(async () => {
     // No worker yet: the first test subscribes while its scan is still QUEUED, then starts one.
-    t = await startTestStack('scan-flow', { workers: 0 });
+    // Identity tokens live 1 s here: a subscription outlives several and must keep resolving.
+    t = await startTestStack('scan-flow', { workers: 0, env: { IDENTITY_TTL_SECONDS: '1' } });
     tenant = await seedTenant(t.databaseUrl);
     bare = await startLabTarget({ headers: { server: 'lab/1.0' } });
     hardened = await startLabTarget({ headers: ALL_SECURITY_HEADERS });
@@ -58,7 +59,8 @@ describe('a scan through the gateway, end to end', () => {
       const events = await collect<Update>(client, UPDATES, { id: scan.id }, {
         deadlineMs: 90_000,
         onEvent: (_e, i) => {
-          if (i === 0) workerStarted = t.stack.startWorker();
+          // Start the worker only after the first token has expired.
+          if (i === 0) workerStarted = new Promise((r) => setTimeout(r, 1500)).then(() => t.stack.startWorker());
         },
       });
       await workerStarted;
