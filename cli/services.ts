@@ -1,30 +1,26 @@
-import { startBillingSubgraph } from '../subgraphs/billing/src/server.js';
-import { startClientsSubgraph } from '../subgraphs/clients/src/server.js';
-import { startFindingsSubgraph } from '../subgraphs/findings/src/server.js';
-import { startScansSubgraph } from '../subgraphs/scans/src/server.js';
-import { startWorker } from '../subgraphs/scans/src/worker/worker.js';
-import { startGateway } from '../gateway/src/server.js';
-
 export const SUBGRAPHS = ['scans', 'findings', 'clients', 'billing'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
-/** Starts one service in this process from its env config; resolves to its closer. */
+/**
+ * Starts one service in this process from its env config; resolves to its closer. Each kind is
+ * imported on demand, so a process loads only its own code (the gateway runtime alone is large).
+ */
 export async function startService(kind: string, name?: string): Promise<{ close(): Promise<void> }> {
   switch (kind) {
     case 'gateway':
-      return startGateway();
+      return (await import('../gateway/src/server.js')).startGateway();
     case 'worker':
-      return startWorker();
+      return (await import('../subgraphs/scans/src/worker/worker.js')).startWorker();
     case 'subgraph':
       switch (name) {
         case 'scans':
-          return startScansSubgraph();
+          return (await import('../subgraphs/scans/src/server.js')).startScansSubgraph();
         case 'findings':
-          return startFindingsSubgraph();
+          return (await import('../subgraphs/findings/src/server.js')).startFindingsSubgraph();
         case 'clients':
-          return startClientsSubgraph();
+          return (await import('../subgraphs/clients/src/server.js')).startClientsSubgraph();
         case 'billing':
-          return startBillingSubgraph();
+          return (await import('../subgraphs/billing/src/server.js')).startBillingSubgraph();
         default:
           throw new Error(`unknown subgraph "${name ?? ''}"; one of: ${SUBGRAPHS.join(', ')}`);
       }

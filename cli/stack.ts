@@ -103,15 +103,19 @@ export class Stack {
       const stack = new Stack(opts, databaseUrl, secret, db, `http://127.0.0.1:${gatewayPort}/graphql`, baseEnv, bootstrapKey);
       if (opts.output !== 'inherit') stack.out = createWriteStream(opts.output, { flags: 'a' });
       try {
-        await Promise.all(
-          SUBGRAPHS.map(async (name) => {
+        // Everything starts at once: none of them needs another to boot (the gateway reaches the
+        // subgraphs per request, workers only need the database).
+        await Promise.all([
+          ...SUBGRAPHS.map(async (name) => {
             const p = stack.spawn(name, ['subgraph', name], {});
             await waitForHttpOk(`http://127.0.0.1:${ports[name]}/readyz`, 60_000, () => p.child.exitCode === null);
           }),
-        );
-        const gw = stack.spawn('gateway', ['gateway'], {});
-        await waitForHttpOk(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000, () => gw.child.exitCode === null);
-        for (let i = 0; i < (opts.workers ?? 1); i++) await stack.startWorker();
+          (async () => {
+            const gw = stack.spawn('gateway', ['gateway'], {});
+            await waitForHttpOk(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000, () => gw.child.exitCode === null);
+          })(),
+          ...Array.from({ length: opts.workers ?? 1 }, () => stack.startWorker()),
+        ]);
       } catch (err) {
         await stack.stop();
         throw err;

