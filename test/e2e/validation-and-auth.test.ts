@@ -56,6 +56,17 @@ describe('bad input and missing credentials', () => {
     }
   });
 
+  it('serves the GraphiQL page without a key but runs no operation without one', async () => {
+    const page = await fetch(t.stack.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/graphiql/i);
+    for (const param of ['query', '%71uery']) {
+      const res = await fetch(`${t.stack.gatewayUrl}?${param}=${encodeURIComponent('{ me { account { id } } }')}`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(tenant.accountId);
+    }
+  });
+
   it('accepts the key as Authorization: Bearer too', async () => {
     const res = await gql(t.stack.gatewayUrl, `{ me { account { id } } }`, {}, { authorization: `Bearer ${tenant.apiKey}` });
     expect(res.data!.me.account.id).toBe(tenant.accountId);

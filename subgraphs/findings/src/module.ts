@@ -10,3 +10,4 @@ export const findingsDb: ModuleDbSpec = {
 };
 
 export { FindingWriter, type NewFinding, type ScanOwner } from './finding/finding-writer.service.js';
+export type { Severity } from './finding/finding.entity.js';

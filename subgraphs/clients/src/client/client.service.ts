@@ -50,7 +50,7 @@ export class ClientService {
       }
       return own;
     }
-    if (label !== undefined && label !== null && label.length > 200) {
+    if (label && label.length > 200) {
       throw new BadUserInputError([{ field: 'clientName', message: 'must be at most 200 characters' }]);
     }
     return this.repo.upsertByName(label || DEFAULT_CLIENT_NAME);

@@ -46,38 +46,35 @@ export class CredentialService {
       await em.getConnection().execute('select pg_advisory_xact_lock(73531)', [], 'all', em.getTransactionContext());
       const [existing] = await em.find(AccountEntity, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
       if (existing) return { created: false, accountId: existing.id, generatedKey: null };
-      const account = em.create(AccountEntity, { name: opts.accountName });
-      em.create(ClientEntity, { accountId: account.id, name: DEFAULT_CLIENT_NAME, nameKey: clientNameKey(DEFAULT_CLIENT_NAME) });
       const plaintext = opts.bootstrapKey ?? generateApiKey(this.keyPrefix);
-      em.create(ApiKeyEntity, {
-        accountId: account.id,
-        clientId: null,
-        name: 'bootstrap',
-        keyHash: hashCredential(plaintext),
-        preview: keyPreview(plaintext, this.keyPrefix),
-        scopes: [...SCOPES],
-      });
+      const owner = this.createOwner(em, opts.accountName, plaintext, 'bootstrap');
       await em.flush();
-      return { created: true, accountId: account.id, generatedKey: opts.bootstrapKey ? null : plaintext };
+      return { created: true, accountId: owner.accountId, generatedKey: opts.bootstrapKey ? null : plaintext };
     });
   }
 
   /** Creates an account with an all-scopes key; used by tests and the future signup flow. */
   async createAccountWithKey(accountName: string): Promise<{ accountId: string; apiKey: string; defaultClientId: string }> {
     return this.em.transactional(async (em) => {
-      const account = em.create(AccountEntity, { name: accountName });
-      const client = em.create(ClientEntity, { accountId: account.id, name: DEFAULT_CLIENT_NAME, nameKey: clientNameKey(DEFAULT_CLIENT_NAME) });
       const apiKey = generateApiKey(this.keyPrefix);
-      em.create(ApiKeyEntity, {
-        accountId: account.id,
-        clientId: null,
-        name: 'default',
-        keyHash: hashCredential(apiKey),
-        preview: keyPreview(apiKey, this.keyPrefix),
-        scopes: [...SCOPES],
-      });
+      const owner = this.createOwner(em, accountName, apiKey, 'default');
       await em.flush();
-      return { accountId: account.id, apiKey, defaultClientId: client.id };
+      return { ...owner, apiKey };
     });
+  }
+
+  /** An account, its default client and an all-scopes key for `plaintext` (stored hashed). */
+  private createOwner(em: EntityManager, accountName: string, plaintext: string, keyName: string): { accountId: string; defaultClientId: string } {
+    const account = em.create(AccountEntity, { name: accountName });
+    const client = em.create(ClientEntity, { accountId: account.id, name: DEFAULT_CLIENT_NAME, nameKey: clientNameKey(DEFAULT_CLIENT_NAME) });
+    em.create(ApiKeyEntity, {
+      accountId: account.id,
+      clientId: null,
+      name: keyName,
+      keyHash: hashCredential(plaintext),
+      preview: keyPreview(plaintext, this.keyPrefix),
+      scopes: [...SCOPES],
+    });
+    return { accountId: account.id, defaultClientId: client.id };
   }
 }

@@ -9,7 +9,7 @@ import type { ClientService } from '../../../clients/src/module.js';
 import type { QuotaService } from '../../../billing/src/module.js';
 import { ScanStateStore } from '../events/scan-state.store.js';
 import { enqueueScan } from '../queue/scan-queue.js';
-import { checkTargetAddresses, normalizeTarget, TargetInputError, type Resolver } from '../target/target.js';
+import { checkTargetAddresses, normalizeTarget, TargetInputError, type NormalizedTarget, type Resolver } from '../target/target.js';
 import { ScanEntity, type MODES, type PROFILES, type ScanEventEntity, type TARGET_TYPES } from './scan.entity.js';
 import { ScanRepository } from './scan.repository.js';
 
@@ -54,7 +54,7 @@ export class ScanService {
 
   async create(cmd: CreateScanCommand): Promise<ScanEntity> {
     requireScope(this.identity, 'scans:write');
-    let normalized;
+    let normalized: NormalizedTarget;
     try {
       normalized = normalizeTarget(cmd.target, cmd.targetType, { maxCidrHosts: this.deps.maxCidrHosts });
       // Every address the target resolves to must be allowed before anything is stored.

@@ -1,16 +1,10 @@
-/** Severity levels a check may assign, most severe first. */
-export type FindingSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+import type { NewFinding, Severity } from '../../../findings/src/module.js';
 
-/** What a check reports before the findings subgraph stores, deduplicates and scores it. */
-export interface FindingDraft {
-  /** Stable id of the check, e.g. `headers.csp-missing`. */
-  checkId: string;
-  severity: FindingSeverity;
-  title: string;
-  description: string;
-  evidence: Record<string, unknown>;
-  remediation: string;
-  cweId: string | null;
-  /** The URL, host or address the finding is about. */
-  target: string;
-}
+/** Severity levels a check may assign, most severe first (the findings module's own). */
+export type FindingSeverity = Severity;
+
+/**
+ * What a check reports: exactly what the findings module's writer records, so the scanner and
+ * the store cannot drift apart.
+ */
+export type FindingDraft = NewFinding;
