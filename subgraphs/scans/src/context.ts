@@ -1,6 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '../../../lib/auth/identity.js';
-import { tenantOf } from '../../../lib/auth/tenant.js';
 import type { ScanEventBus } from './events/scan-event.bus.js';
 import { ScanService, type ScanDeps } from './scan/scan.service.js';
 
@@ -15,10 +13,4 @@ export class ScansContext {
   ) {
     this.scans = new ScanService(identity, deps);
   }
-
-  get tenant() {
-    return tenantOf(this.identity);
-  }
 }
-
-export type { EntityManager };
