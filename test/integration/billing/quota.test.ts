@@ -47,6 +47,14 @@ describe('scan quota', () => {
     expect((err as QuotaExceededError).extensions.quota).toEqual({ limit: 5, used: 5, period_end: nextMonth });
   });
 
+  it('refuses an active scan on the trial plan without consuming a scan', async () => {
+    const accountId = uuidv7();
+    const clientId = uuidv7();
+    await expect(service('trial').consumeScan(accountId, clientId, { active: true })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(await service('trial').usage({ accountId, clientId: null }, clientId)).toMatchObject({ used: 0 });
+    await expect(service('starter').consumeScan(uuidv7(), uuidv7(), { active: true })).resolves.toMatchObject({ used: 1 });
+  });
+
   it('gives back a refunded scan', async () => {
     const accountId = uuidv7();
     const clientId = uuidv7();

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
-import { QuotaExceededError } from '../../../../lib/errors.js';
+import { ForbiddenError, QuotaExceededError } from '../../../../lib/errors.js';
 import { quotaWindow, type PlanSpec, type Tier } from '../plan/plan.catalog.js';
 import { ClientPlanEntity } from './client-plan.entity.js';
 
@@ -54,10 +54,16 @@ export class QuotaService {
     return { plan, used: rows[0]?.used ?? 0, limit: plan.scanLimit, periodStart: window.start, periodEnd: window.end };
   }
 
-  /** Consumes one scan or throws QUOTA_EXCEEDED with { limit, used, period_end }. */
-  async consumeScan(accountId: string, clientId: string): Promise<ClientUsage> {
+  /**
+   * Consumes one scan or throws QUOTA_EXCEEDED with { limit, used, period_end }; an active scan
+   * on a plan without active scanning is FORBIDDEN before anything is consumed.
+   */
+  async consumeScan(accountId: string, clientId: string, opts: { active?: boolean } = {}): Promise<ClientUsage> {
     const row = await this.ensurePlan(accountId, clientId);
     const plan = this.planOf(row.tier);
+    if (opts.active && !plan.activeScans) {
+      throw new ForbiddenError(`Active scans need a paid plan; this client is on ${plan.tier}`);
+    }
     const window = quotaWindow(plan, row.subscribedAt, new Date());
     if (plan.scanLimit !== null && plan.scanLimit < 1) {
       throw new QuotaExceededError({ limit: plan.scanLimit, used: 0, periodEnd: window.end });

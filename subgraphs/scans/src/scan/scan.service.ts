@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import type { Identity } from '../../../../lib/auth/identity.js';
 import { requireScope, tenantOf, type Tenant } from '../../../../lib/auth/tenant.js';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../lib/errors.js';
+import { BadUserInputError, NotFoundError } from '../../../../lib/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/graphql/cursor.js';
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import type { ClientService } from '../../../clients/src/module.js';
@@ -64,11 +64,7 @@ export class ScanService {
       throw err;
     }
     const client = await this.deps.clients.resolveForScan(cmd.clientName);
-    if (cmd.mode === 'ACTIVE') {
-      const plan = this.deps.quota.planOf((await this.deps.quota.ensurePlan(this.tenant.accountId, client.id)).tier);
-      if (!plan.activeScans) throw new ForbiddenError(`Active scans need a paid plan; this client is on ${plan.tier}`);
-    }
-    await this.deps.quota.consumeScan(this.tenant.accountId, client.id);
+    await this.deps.quota.consumeScan(this.tenant.accountId, client.id, { active: cmd.mode === 'ACTIVE' });
 
     let scan: ScanEntity;
     try {
