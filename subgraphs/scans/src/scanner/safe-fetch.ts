@@ -16,6 +16,14 @@ export interface SafeFetchOptions {
   ca?: string | Buffer;
   userAgent?: string;
   signal?: AbortSignal;
+  /** GET by default; HEAD and OPTIONS for probes that need no body. */
+  method?: 'GET' | 'HEAD' | 'OPTIONS';
+  /** Extra request headers (e.g. Origin for CORS checks); Host and User-Agent are ours. */
+  headers?: Record<string, string>;
+  /** false: return the first response even when it is a redirect (to judge the redirect itself). */
+  followRedirects?: boolean;
+  /** Called before every request is sent (each redirect hop too); may throw to refuse it (budgets). */
+  beforeRequest?: (url: URL, address: string) => void;
 }
 
 /** One response on the way to the final one, with the address actually connected to. */
@@ -82,11 +90,12 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Sa
   try {
     for (;;) {
       const address = await checkedAddress(current, opts.policy, resolve, signal);
+      opts.beforeRequest?.(current, address);
       const { res, tls } = await send(current, address, opts, signal);
       const status = res.statusCode ?? 0;
       hops.push({ url: current.href, status, address });
       const location = res.headers.location;
-      if (REDIRECT_STATUSES.has(status) && location) {
+      if (REDIRECT_STATUSES.has(status) && location && opts.followRedirects !== false) {
         res.destroy();
         if (hops.length > maxRedirects) {
           throw new Error(`Too many redirects fetching ${url}: stopped after ${maxRedirects}`);
@@ -183,8 +192,8 @@ function send(
     host: hostname,
     port: url.port || undefined,
     path: `${url.pathname}${url.search}`,
-    method: 'GET',
-    headers: { host: url.host, 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT, accept: '*/*', connection: 'close' },
+    method: opts.method ?? 'GET',
+    headers: { accept: '*/*', ...opts.headers, host: url.host, 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT, connection: 'close' },
     lookup,
     agent: false,
     signal,
