@@ -57,6 +57,13 @@ export class BadUserInputError extends DomainError {
   }
 }
 
+/** The request conflicts with the object's current state (e.g. cancelling a scan that ended). */
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
 /** The scan quota of the client's plan is used up for the current period. */
 export class QuotaExceededError extends DomainError {
   constructor(quota: { limit: number; used: number; periodEnd: Date | null }) {

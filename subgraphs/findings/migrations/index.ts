@@ -1,7 +1,9 @@
+import { Migration20261124172018 } from './Migration20261124172018.js';
 import { Migration20261122075640 } from './Migration20261122075640.js';
 import type { MigrationObject } from '@mikro-orm/core';
 
 /** Applied in order; add new migrations at the end (npm run migration:create -- findings). */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122075640', class: Migration20261122075640 },
+  { name: 'Migration20261124172018', class: Migration20261124172018 },
 ];

@@ -9,5 +9,5 @@ export const findingsDb: ModuleDbSpec = {
   migrations,
 };
 
-export { FindingWriter, type NewFinding, type ScanOwner } from './finding/finding-writer.service.js';
+export { fingerprintOf, FindingWriter, type NewFinding, type ScanOwner } from './finding/finding-writer.service.js';
 export type { Severity } from './finding/finding.entity.js';

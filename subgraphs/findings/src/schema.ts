@@ -1,4 +1,6 @@
 import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
+import type { FindingsContext } from './context.js';
+import { toFindingType } from './finding/finding.mapper.js';
 import { FindingResolver } from './finding/finding.resolver.js';
 import { ScanFindingsResolver } from './scan/scan-findings.resolver.js';
 import { ScanFindingsType } from './scan/scan-findings.type.js';
@@ -11,6 +13,10 @@ export function buildFindingsSchema(): Promise<FederatedSchema> {
     orphanedTypes: [ScanFindingsType],
     references: {
       // Tenant filtering happens in the field resolvers: a foreign scan simply has no findings.
+      Finding: async (ref: { id: string }, ctx: FindingsContext) => {
+        const f = await ctx.findings.find(ref.id);
+        return f ? toFindingType(f) : null;
+      },
       Scan: (ref: { id: string; revision?: number }) => Object.assign(new ScanFindingsType(), { id: ref.id, revision: ref.revision ?? 0 }),
     },
   });

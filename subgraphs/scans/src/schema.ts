@@ -1,12 +1,13 @@
 import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
+import { CheckResolver } from './check/check.resolver.js';
 import type { ScansContext } from './context.js';
 import { toScanType } from './scan/scan.mapper.js';
 import { ScanResolver } from './scan/scan.resolver.js';
 
-/** The scans subgraph: Scan, createScan, scans, scanUpdated. */
+/** The scans subgraph: Scan, createScan, cancelScan, scans, checks, scanUpdated, scanEvents. */
 export function buildScansSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [ScanResolver],
+    resolvers: [ScanResolver, CheckResolver],
     references: {
       Scan: async (ref: { id: string }, ctx: ScansContext) => {
         const s = await ctx.scans.find(ref.id);

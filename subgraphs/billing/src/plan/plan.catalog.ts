@@ -12,16 +12,21 @@ export interface PlanSpec {
   scanLimit: number | null;
   period: QuotaPeriod;
   activeScans: boolean;
+  /** Largest CIDR target, in addresses (the operator's SCAN_MAX_CIDR_HOSTS caps it further). */
+  maxCidrHosts: number;
 }
 
-/** Default catalogue: trial 2 scans in total, starter 5 a month, the others unlimited. */
+/**
+ * Default catalogue: trial 2 scans in total, starter 5 a month, the others unlimited; CIDR targets
+ * up to a /28, /26, /24 and /22.
+ */
 export function planCatalog(overrides: Partial<Record<Tier, number | null>> = {}): PlanSpec[] {
   const limit = (t: Tier, d: number | null) => (t in overrides ? (overrides[t] ?? null) : d);
   return [
-    { tier: 'trial', name: 'Trial', scanLimit: limit('trial', 2), period: 'total', activeScans: false },
-    { tier: 'starter', name: 'Starter', scanLimit: limit('starter', 5), period: 'month', activeScans: true },
-    { tier: 'professional', name: 'Professional', scanLimit: limit('professional', null), period: 'month', activeScans: true },
-    { tier: 'enterprise', name: 'Enterprise', scanLimit: limit('enterprise', null), period: 'month', activeScans: true },
+    { tier: 'trial', name: 'Trial', scanLimit: limit('trial', 2), period: 'total', activeScans: false, maxCidrHosts: 16 },
+    { tier: 'starter', name: 'Starter', scanLimit: limit('starter', 5), period: 'month', activeScans: true, maxCidrHosts: 64 },
+    { tier: 'professional', name: 'Professional', scanLimit: limit('professional', null), period: 'month', activeScans: true, maxCidrHosts: 256 },
+    { tier: 'enterprise', name: 'Enterprise', scanLimit: limit('enterprise', null), period: 'month', activeScans: true, maxCidrHosts: 1024 },
   ];
 }
 

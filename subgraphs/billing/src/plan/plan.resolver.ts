@@ -11,6 +11,7 @@ export function toPlanType(p: PlanSpec): PlanType {
     tier: p.tier,
     name: p.name,
     scanLimit: p.scanLimit,
+    maxCidrHosts: p.maxCidrHosts,
     period: p.period === 'total' ? QuotaPeriodEnum.TOTAL : QuotaPeriodEnum.MONTH,
     activeScans: p.activeScans,
   });

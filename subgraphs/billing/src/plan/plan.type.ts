@@ -23,6 +23,9 @@ export class PlanType {
 
   @Field(() => Boolean, { description: 'Whether the tier may run active scans (with verified, authorised targets).' })
   activeScans!: boolean;
+
+  @Field(() => Int, { description: 'Largest CIDR target, in addresses (16 = a /28).' })
+  maxCidrHosts!: number;
 }
 
 /** Scans used in the current quota window. */

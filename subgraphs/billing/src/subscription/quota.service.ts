@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
-import { ForbiddenError, QuotaExceededError } from '../../../../lib/errors.js';
+import { BadUserInputError, ForbiddenError, QuotaExceededError } from '../../../../lib/errors.js';
 import { quotaWindow, type PlanSpec, type Tier } from '../plan/plan.catalog.js';
 import { ClientPlanEntity } from './client-plan.entity.js';
 
@@ -56,13 +56,23 @@ export class QuotaService {
 
   /**
    * Consumes one scan or throws QUOTA_EXCEEDED with { limit, used, period_end }; an active scan
-   * on a plan without active scanning is FORBIDDEN before anything is consumed.
+   * on a plan without active scanning is FORBIDDEN, and a CIDR larger than the plan allows is
+   * BAD_USER_INPUT, before anything is consumed.
    */
-  async consumeScan(accountId: string, clientId: string, opts: { active?: boolean } = {}): Promise<ClientUsage> {
+  async consumeScan(accountId: string, clientId: string, opts: { active?: boolean; cidrHosts?: number; cidr?: string } = {}): Promise<ClientUsage> {
     const row = await this.ensurePlan(accountId, clientId);
     const plan = this.planOf(row.tier);
     if (opts.active && !plan.activeScans) {
       throw new ForbiddenError(`Active scans need a paid plan; this client is on ${plan.tier}`);
+    }
+    if (opts.cidrHosts !== undefined && opts.cidrHosts > plan.maxCidrHosts) {
+      const prefix = 32 - Math.floor(Math.log2(plan.maxCidrHosts));
+      throw new BadUserInputError([
+        {
+          field: 'target',
+          message: `CIDR ${opts.cidr ?? ''} has ${opts.cidrHosts} addresses; the ${plan.name} plan allows up to ${plan.maxCidrHosts} (an IPv4 /${prefix})`.replace('CIDR  has', 'The CIDR has'),
+        },
+      ]);
     }
     const window = quotaWindow(plan, row.subscribedAt, new Date());
     if (plan.scanLimit !== null && plan.scanLimit < 1) {

@@ -13,6 +13,12 @@ export interface NewFinding {
   remediation: string;
   cweId: string | null;
   target: string;
+  /** Where on the target (a header, a cookie, `file.js:12`, `6379/tcp`); part of the fingerprint. */
+  location?: string | null;
+  /** CVE ids the finding is about (known-vulnerable software), for KEV and EPSS enrichment. */
+  cveIds?: string[];
+  /** CONFIRMED, FIRM or TENTATIVE: how sure the check is. */
+  confidence?: string;
 }
 
 export interface ScanOwner {
@@ -21,9 +27,11 @@ export interface ScanOwner {
   scanId: string;
 }
 
-/** Same check on the same target is the same problem. */
-export function fingerprintOf(f: Pick<NewFinding, 'checkId' | 'target'>): string {
-  return createHash('sha256').update(`${f.checkId}\n${f.target}`).digest('hex');
+/** Same check on the same target at the same location is the same problem. */
+export function fingerprintOf(f: Pick<NewFinding, 'checkId' | 'target' | 'location'>): string {
+  // Without a location the key is the foundation's (check, target), so earlier fingerprints hold.
+  const key = f.location ? `${f.checkId}\n${f.target}\n${f.location}` : `${f.checkId}\n${f.target}`;
+  return createHash('sha256').update(key).digest('hex');
 }
 
 /**
@@ -33,10 +41,14 @@ export function fingerprintOf(f: Pick<NewFinding, 'checkId' | 'target'>): string
 export class FindingWriter {
   constructor(private readonly em: EntityManager) {}
 
-  async record(owner: ScanOwner, findings: NewFinding[]): Promise<number> {
-    if (findings.length === 0) return 0;
+  /** Inserts what is new; returns the ids and fingerprints of the rows actually inserted. */
+  async record(owner: ScanOwner, findings: NewFinding[]): Promise<{ id: string; fingerprint: string }[]> {
+    // One row per fingerprint, even if a check reported the same problem twice.
+    findings = [...new Map(findings.map((f) => [fingerprintOf(f), f])).values()];
+    if (findings.length === 0) return [];
     const now = new Date();
-    const cols = '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, fingerprint, created_at)';
+    const cols =
+      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, location, cve_ids, confidence, fingerprint, created_at)';
     const values: unknown[] = [];
     const rows = findings.map((f) => {
       values.push(
@@ -52,17 +64,19 @@ export class FindingWriter {
         f.remediation,
         f.cweId,
         f.target.slice(0, 2100),
+        f.location?.slice(0, 500) ?? null,
+        f.cveIds ?? [],
+        f.confidence ?? 'FIRM',
         fingerprintOf(f),
         now,
       );
-      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)';
+      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::text[], ?, ?, ?)';
     });
-    const inserted = await this.em
+    return this.em
       .getConnection()
-      .execute<{ id: string }[]>(
-        `insert into findings.finding ${cols} values ${rows.join(', ')} on conflict (scan_id, fingerprint) do nothing returning id`,
+      .execute<{ id: string; fingerprint: string }[]>(
+        `insert into findings.finding ${cols} values ${rows.join(', ')} on conflict (scan_id, fingerprint) do nothing returning id, fingerprint`,
         values,
       );
-    return inserted.length;
   }
 }

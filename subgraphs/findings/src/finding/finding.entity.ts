@@ -29,7 +29,13 @@ export const FindingSchema = defineEntity({
     cweId: p.string().length(20).nullable(),
     /** What was tested: a URL or an address. */
     target: p.string().length(2100),
-    /** Stable identity of the problem: check id + target. */
+    /** Where on the target: a header, a cookie name, `file.js:12`, `6379/tcp`. */
+    location: p.string().length(500).nullable(),
+    /** CVE ids the finding is about, for KEV and EPSS enrichment. */
+    cveIds: p.array().columnType('text[]').defaultRaw(`'{}'`),
+    /** How sure the check is: CONFIRMED, FIRM or TENTATIVE. */
+    confidence: p.string().length(16).default('FIRM'),
+    /** Stable identity of the problem: check id + target (+ location). */
     fingerprint: p.string().length(64),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
   },

@@ -17,6 +17,10 @@ export function toFindingType(e: FindingEntity): FindingType {
     remediation: e.remediation,
     cweId: e.cweId ?? null,
     target: e.target,
+    location: e.location ?? null,
+    cveIds: e.cveIds ?? [],
+    confidence: e.confidence,
+    fingerprint: e.fingerprint,
     createdAt: e.createdAt,
   });
 }

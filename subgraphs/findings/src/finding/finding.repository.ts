@@ -32,6 +32,14 @@ export class FindingRepository {
     return where as FilterQuery<FindingEntity>;
   }
 
+  /** One finding of the tenant by id; null when unknown or another tenant's. */
+  async findById(id: string): Promise<FindingEntity | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const where = this.where({});
+    if (!where) return null;
+    return this.em.findOne(FindingEntity, { ...(where as object), id } as FilterQuery<FindingEntity>);
+  }
+
   /** Keyset page on (created_at, id) descending; fetches one extra row to know if more exist. */
   async page(q: FindingQuery, first: number, after: Cursor | null): Promise<FindingEntity[]> {
     const where = this.where(q);

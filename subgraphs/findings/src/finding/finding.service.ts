@@ -30,6 +30,11 @@ export class FindingService {
     return { items, hasNextPage: rows.length > size, endCursor: last ? encodeCursor(last) : null };
   }
 
+  /** One finding of the caller's; null when unknown or foreign. */
+  find(id: string): Promise<FindingEntity | null> {
+    return this.repo.findById(id);
+  }
+
   summary(scanId: string): Promise<SeverityCounts> {
     return this.summaries.load(scanId);
   }

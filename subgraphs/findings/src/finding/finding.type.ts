@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
 export enum SeverityEnum {
@@ -12,6 +12,7 @@ registerEnumType(SeverityEnum, { name: 'Severity' });
 
 /** A validated finding. */
 @ObjectType('Finding')
+@Directive('@key(fields: "id")')
 export class FindingType {
   @Field(() => ID)
   id!: string;
@@ -42,6 +43,18 @@ export class FindingType {
 
   @Field(() => String, { description: 'The URL or address the check tested.' })
   target!: string;
+
+  @Field(() => String, { nullable: true, description: 'Where on the target: a header, a cookie, `file.js:12`, `6379/tcp`.' })
+  location!: string | null;
+
+  @Field(() => [String], { description: 'CVE ids the finding is about (known-vulnerable software).' })
+  cveIds!: string[];
+
+  @Field(() => String, { description: 'How sure the check is: CONFIRMED, FIRM or TENTATIVE.' })
+  confidence!: string;
+
+  @Field(() => String, { description: 'Stable identity of the problem (check, target, location), the same across scans.' })
+  fingerprint!: string;
 
   @Field(() => Date)
   createdAt!: Date;

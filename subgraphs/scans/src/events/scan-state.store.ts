@@ -1,5 +1,5 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
-import { ScanEntity, ScanEventEntity, TERMINAL, type ScanStatus } from '../scan/scan.entity.js';
+import { ScanEntity, ScanEventEntity, TERMINAL, type ScanEventKind, type ScanStatus } from '../scan/scan.entity.js';
 
 /** The channel every scans-subgraph replica LISTENs on. Payload: `<scanId>:<eventId>` (ids only). */
 export const SCAN_EVENTS_CHANNEL = 'fixfirst_scan_events';
@@ -10,6 +10,24 @@ export interface ScanPatch {
   error?: string | null;
   startedAt?: Date | null;
   completedAt?: Date | null;
+  stats?: Record<string, unknown> | null;
+}
+
+/** A probe starting or finishing on a host, recorded with the state change (if any). */
+export interface ScanActivity {
+  kind: Exclude<ScanEventKind, 'STATUS' | 'FINDING'>;
+  checkId: string;
+  host: string;
+  /** CHECK_FINISHED: the probe's error, if it failed. */
+  detail?: string | null;
+}
+
+/** A finding just recorded, announced as a FINDING event. */
+export interface FoundFinding {
+  id: string;
+  checkId: string;
+  severity: string;
+  title: string;
 }
 
 /**
@@ -21,7 +39,7 @@ export class ScanStateStore {
   constructor(private readonly em: EntityManager) {}
 
   /** Applies `patch` unless the scan already ended; returns the new event, or null if none. */
-  async apply(scanId: string, patch: ScanPatch, opts: { onlyFrom?: ScanStatus[] } = {}): Promise<ScanEventEntity | null> {
+  async apply(scanId: string, patch: ScanPatch, opts: { onlyFrom?: ScanStatus[]; activity?: ScanActivity } = {}): Promise<ScanEventEntity | null> {
     return this.em.fork().transactional(async (em) => {
       const scan = await em.findOne(ScanEntity, { id: scanId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!scan) return null;
@@ -32,11 +50,43 @@ export class ScanStateStore {
       if (patch.error !== undefined) scan.error = patch.error;
       if (patch.startedAt !== undefined) scan.startedAt = patch.startedAt;
       if (patch.completedAt !== undefined) scan.completedAt = patch.completedAt;
+      if (patch.stats !== undefined) scan.stats = patch.stats;
       scan.revision += 1;
-      const event = em.create(ScanEventEntity, snapshotOf(scan));
+      const a = opts.activity;
+      const event = em.create(ScanEventEntity, {
+        ...snapshotOf(scan),
+        ...(a ? { kind: a.kind, checkId: a.checkId, host: a.host.slice(0, 300), detail: a.detail ?? null } : {}),
+      });
       await em.flush();
       await notify(em, scan.id, event.id);
       return event;
+    });
+  }
+
+  /**
+   * Announces findings just recorded: one FINDING event each, in one transaction, and bumps the
+   * scan's count. Nothing happens once the scan has ended (a late retry after a cancel).
+   */
+  async recordFindings(scanId: string, found: FoundFinding[]): Promise<void> {
+    if (found.length === 0) return;
+    await this.em.fork().transactional(async (em) => {
+      const scan = await em.findOne(ScanEntity, { id: scanId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!scan || TERMINAL.includes(scan.status as ScanStatus)) return;
+      let last: ScanEventEntity | null = null;
+      for (const f of found) {
+        scan.revision += 1;
+        scan.findingsCount += 1;
+        last = em.create(ScanEventEntity, {
+          ...snapshotOf(scan),
+          kind: 'FINDING',
+          checkId: f.checkId,
+          findingId: f.id,
+          severity: f.severity,
+          title: f.title.slice(0, 300),
+        });
+      }
+      await em.flush();
+      await notify(em, scan.id, last!.id);
     });
   }
 
@@ -58,6 +108,7 @@ function snapshotOf(scan: ScanEntity) {
     error: scan.error ?? null,
     startedAt: scan.startedAt ?? null,
     completedAt: scan.completedAt ?? null,
+    findingsCount: scan.findingsCount ?? 0,
   };
 }
 

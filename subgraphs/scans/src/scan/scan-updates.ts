@@ -22,15 +22,43 @@ export async function* scanUpdates(ctx: ScansContext, scanId: string): AsyncGene
     yield { scan: (await ctx.scans.find(scan.id)) ?? scan, event: first };
     let last = first;
     while (!TERMINAL.includes(last.status as ScanStatus)) {
-      await wake.wait();
       const events = await ctx.scans.eventsAfter(scan.id, last.revision);
-      if (events.length === 0) continue;
+      if (events.length === 0) {
+        await wake.wait();
+        continue;
+      }
       const row = (await ctx.scans.find(scan.id)) ?? scan;
       for (const event of events) {
-        yield { scan: row, event };
         last = event;
+        // Findings stream on scanEvents; here the scan's count of them moves with the next step.
+        if (event.kind === 'FINDING' && !TERMINAL.includes(event.status as ScanStatus)) continue;
+        yield { scan: row, event };
         if (TERMINAL.includes(event.status as ScanStatus)) return;
       }
+    }
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Every event of a scan from its first, findings included, then each new one as it is recorded,
+ * until the scan ends: a late subscriber gets the whole story, a live one each step as it happens.
+ */
+export async function* scanEventStream(ctx: ScansContext, scanId: string): AsyncGenerator<ScanEventEntity> {
+  const scan = await ctx.scans.get(scanId); // tenant check: a foreign id is NOT_FOUND
+  const wake = new Wakeup();
+  const stop = ctx.bus.listen(scan.id, () => wake.signal());
+  try {
+    let revision = 0;
+    for (;;) {
+      const events = await ctx.scans.eventsAfter(scan.id, revision);
+      for (const event of events) {
+        yield event;
+        revision = event.revision;
+        if (TERMINAL.includes(event.status as ScanStatus)) return;
+      }
+      if (events.length === 0) await wake.wait();
     }
   } finally {
     stop();

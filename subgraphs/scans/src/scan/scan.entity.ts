@@ -7,6 +7,9 @@ export const MODES = ['PASSIVE', 'ACTIVE'] as const;
 export const STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type ScanStatus = (typeof STATUSES)[number];
 export const TERMINAL: readonly ScanStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** What a scan event records: a state change, a probe starting or ending, or a finding found. */
+export const EVENT_KINDS = ['STATUS', 'CHECK_STARTED', 'CHECK_FINISHED', 'FINDING'] as const;
+export type ScanEventKind = (typeof EVENT_KINDS)[number];
 
 /** A scan of one target for one client. Its state changes are also kept as ScanEvents. */
 export const ScanSchema = defineEntity({
@@ -36,6 +39,10 @@ export const ScanSchema = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
     startedAt: p.datetime().columnType('timestamptz').nullable(),
     completedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** What the run did (requests, hosts, deadline reached...), set when it ends. */
+    stats: p.json<Record<string, unknown>>().nullable(),
+    /** Findings recorded so far. */
+    findingsCount: p.integer().default(0),
   },
 });
 export class ScanEntity extends ScanSchema.class {}
@@ -57,6 +64,17 @@ export const ScanEventSchema = defineEntity({
     error: p.text().nullable(),
     startedAt: p.datetime().columnType('timestamptz').nullable(),
     completedAt: p.datetime().columnType('timestamptz').nullable(),
+    kind: p.enum([...EVENT_KINDS]).default('STATUS'),
+    /** The probe (CHECK_*) or the finding's check id (FINDING). */
+    checkId: p.string().length(100).nullable(),
+    host: p.string().length(300).nullable(),
+    /** Findings of the scan recorded up to this event. */
+    findingsCount: p.integer().default(0),
+    /** FINDING: the finding's id and summary; CHECK_FINISHED: how many the probe found, or its error. */
+    findingId: p.uuid().nullable(),
+    severity: p.string().length(10).nullable(),
+    title: p.string().length(300).nullable(),
+    detail: p.text().nullable(),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
   },
 });

@@ -1,10 +1,15 @@
 import { encodeCursor } from '../../../../lib/graphql/cursor.js';
 import { PageInfoType } from '../../../../lib/graphql/page-info.type.js';
-import type { ScanEntity, ScanEventEntity } from './scan.entity.js';
+import { TERMINAL, type ScanEntity, type ScanEventEntity, type ScanStatus } from './scan.entity.js';
 import type { ScanPage } from './scan.service.js';
 import {
   ClientRefType,
+  FindingRefType,
+  ScanActivityType,
   ScanConnectionType,
+  ScanEventType,
+  ScanStatsType,
+  type ScanEventKindEnum,
   ScanEdgeType,
   ScanType,
   type ScanModeEnum,
@@ -30,6 +35,36 @@ export function toScanType(e: ScanEntity, at?: ScanEventEntity): ScanType {
     startedAt: at ? (at.startedAt ?? null) : (e.startedAt ?? null),
     completedAt: at ? (at.completedAt ?? null) : (e.completedAt ?? null),
     client: Object.assign(new ClientRefType(), { id: e.clientId }),
+    findingsFound: at ? at.findingsCount : e.findingsCount,
+    activity:
+      at && at.kind !== 'STATUS'
+        ? Object.assign(new ScanActivityType(), {
+            kind: at.kind as ScanEventKindEnum,
+            checkId: at.checkId ?? null,
+            host: at.host ?? null,
+            detail: at.detail ?? null,
+          })
+        : null,
+    stats: e.stats && (!at || TERMINAL.includes(at.status as ScanStatus)) ? Object.assign(new ScanStatsType(), e.stats) : null,
+  });
+}
+
+/** Maps one recorded event for scanEvents. */
+export function toScanEventType(e: ScanEventEntity): ScanEventType {
+  return Object.assign(new ScanEventType(), {
+    scanId: e.scanId,
+    revision: e.revision,
+    kind: e.kind as ScanEventKindEnum,
+    status: e.status as ScanStatusEnum,
+    progress: e.progress,
+    checkId: e.checkId ?? null,
+    host: e.host ?? null,
+    detail: e.detail ?? (e.kind === 'STATUS' ? (e.error ?? null) : null),
+    findingsFound: e.findingsCount,
+    severity: e.severity ?? null,
+    title: e.title ?? null,
+    finding: e.findingId ? Object.assign(new FindingRefType(), { id: e.findingId }) : null,
+    at: e.createdAt,
   });
 }
 

@@ -37,8 +37,8 @@ export class ScanRepository {
     return this.em.findOne(ScanEventEntity, { scanId }, { orderBy: { revision: 'desc' }, disableIdentityMap: true });
   }
 
-  /** Events after revision `after`, oldest first. */
-  eventsAfter(scanId: string, after: number): Promise<ScanEventEntity[]> {
-    return this.em.find(ScanEventEntity, { scanId, revision: { $gt: after } }, { orderBy: { revision: 'asc' }, disableIdentityMap: true });
+  /** Events after revision `after`, oldest first, at most `limit` (read again for more). */
+  eventsAfter(scanId: string, after: number, limit = 500): Promise<ScanEventEntity[]> {
+    return this.em.find(ScanEventEntity, { scanId, revision: { $gt: after } }, { orderBy: { revision: 'asc' }, limit, disableIdentityMap: true });
   }
 }

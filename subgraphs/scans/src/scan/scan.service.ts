@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import type { Identity } from '../../../../lib/auth/identity.js';
 import { requireScope, tenantOf, type Tenant } from '../../../../lib/auth/tenant.js';
-import { BadUserInputError, NotFoundError } from '../../../../lib/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../../../lib/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/graphql/cursor.js';
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import type { ClientService } from '../../../clients/src/module.js';
@@ -58,13 +58,17 @@ export class ScanService {
     try {
       normalized = normalizeTarget(cmd.target, cmd.targetType, { maxCidrHosts: this.deps.maxCidrHosts });
       // Every address the target resolves to must be allowed before anything is stored.
-      await checkTargetAddresses(normalized, this.deps.policy, this.deps.resolve);
+      const addresses = await checkTargetAddresses(normalized, this.deps.policy, this.deps.resolve);
+      if (cmd.mode === 'ACTIVE') this.assertActiveAllowed(addresses);
     } catch (err) {
       if (err instanceof TargetInputError) throw new BadUserInputError([{ field: err.field, message: err.message }]);
       throw err;
     }
     const client = await this.deps.clients.resolveForScan(cmd.clientName);
-    await this.deps.quota.consumeScan(this.tenant.accountId, client.id, { active: cmd.mode === 'ACTIVE' });
+    await this.deps.quota.consumeScan(this.tenant.accountId, client.id, {
+      active: cmd.mode === 'ACTIVE',
+      ...(normalized.type === 'CIDR' ? { cidrHosts: cidrSize(normalized.value), cidr: normalized.value } : {}),
+    });
 
     let scan: ScanEntity;
     try {
@@ -103,6 +107,36 @@ export class ScanService {
     return scan;
   }
 
+  /**
+   * Active probing (paths, ports, services) needs a verified target and an authorisation record;
+   * until those exist, it is allowed only on addresses the operator listed in SCAN_ALLOW_CIDRS.
+   */
+  private assertActiveAllowed(addresses: Map<string, string[]>): void {
+    for (const [host, list] of addresses) {
+      const outside = list.find((a) => !this.deps.policy.explicitlyAllows(a));
+      if (outside) {
+        throw new TargetInputError(
+          'mode',
+          `Active scans are limited to addresses the operator allows (SCAN_ALLOW_CIDRS) until target verification is available; ${host === outside ? outside : `${host} (${outside})`} is not one of them. Use mode PASSIVE.`,
+        );
+      }
+    }
+  }
+
+  /** Cancels a queued or running scan; a worker running it stops within seconds. */
+  async cancel(id: string): Promise<ScanEntity> {
+    requireScope(this.identity, 'scans:write');
+    const scan = await this.repo.findById(id);
+    if (!scan) throw new NotFoundError('Scan');
+    const event = await new ScanStateStore(this.deps.em).apply(
+      scan.id,
+      { status: 'CANCELLED', error: 'Cancelled by the user', completedAt: new Date() },
+      { onlyFrom: ['QUEUED', 'RUNNING'] },
+    );
+    if (!event) throw new ConflictError(`The scan has already ended (${scan.status.toLowerCase()})`);
+    return (await this.repo.findById(id))!;
+  }
+
   async get(id: string): Promise<ScanEntity> {
     requireScope(this.identity, 'scans:read');
     const scan = await this.repo.findById(id);
@@ -131,4 +165,11 @@ export class ScanService {
   eventsAfter(scanId: string, afterRevision: number): Promise<ScanEventEntity[]> {
     return this.repo.eventsAfter(scanId, afterRevision);
   }
+}
+
+/** Addresses in a canonical CIDR (`a.b.c.d/n` or `v6/n`). */
+function cidrSize(value: string): number {
+  const [address, prefix] = value.split('/') as [string, string];
+  const bits = address.includes(':') ? 128 : 32;
+  return 2 ** (bits - Number(prefix));
 }

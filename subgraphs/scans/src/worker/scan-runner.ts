@@ -1,28 +1,33 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../../../lib/logger.js';
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
-import { FindingWriter, type NewFinding } from '../../../findings/src/module.js';
+import { fingerprintOf, FindingWriter, type NewFinding } from '../../../findings/src/module.js';
 import { ScanStateStore } from '../events/scan-state.store.js';
 import { ScanEntity, TERMINAL, type ScanStatus } from '../scan/scan.entity.js';
-import { checkSecurityHeaders } from '../scanner/checks/security-headers.check.js';
-import { safeFetch } from '../scanner/safe-fetch.js';
-import { checkTargetAddresses, normalizeTarget, TargetInputError, type Resolver, type TargetHost } from '../target/target.js';
+import { checkCatalogue, type CheckCatalogue } from '../scanner/catalogue.js';
+import { runEngine, type ScanStats } from '../scanner/engine.js';
+import { profileSettings, type ProfileSettings, type ScanMode, type ScanProfile } from '../scanner/profiles.js';
+import type { ScanDns } from '../scanner/scan-dns.js';
+import { checkTargetAddresses, normalizeTarget, TargetInputError, type NormalizedTarget } from '../target/target.js';
 
 export interface ScanRunnerDeps {
   scansOrm: MikroORM;
   findingsOrm: MikroORM;
   policy: AddressPolicy;
-  resolve?: Resolver;
+  dns: ScanDns;
   log: Logger;
-  fetchTimeoutMs: number;
+  /** Operator caps on every profile's limits (e.g. a shorter deadline); never raise them. */
+  limits?: Partial<Pick<ProfileSettings, 'requestTimeoutMs' | 'deadlineMs'>>;
   ca?: string;
   userAgent: string;
+  catalogue?: CheckCatalogue;
 }
 
 /**
- * Runs one scan: QUEUED → RUNNING (with progress) → COMPLETED, or FAILED with a readable error.
- * Idempotent, since the queue delivers at least once: an ended scan is left alone, and findings
- * are keyed by (scan, fingerprint), so a retry after a crash records each finding once.
+ * Runs one scan: QUEUED → RUNNING (per-probe events, findings as found) → COMPLETED, or FAILED
+ * with a readable error, or stops at once when CANCELLED. Idempotent, since the queue delivers at
+ * least once: an ended scan is left alone, and findings are keyed by (scan, fingerprint), so a
+ * retry after a crash records each finding once.
  */
 export class ScanRunner {
   private readonly state: ScanStateStore;
@@ -31,64 +36,86 @@ export class ScanRunner {
     this.state = new ScanStateStore(deps.scansOrm.em.fork());
   }
 
-  async run(scanId: string, signal?: AbortSignal): Promise<void> {
+  async run(scanId: string, signal?: AbortSignal): Promise<ScanStats | null> {
     const scan = await this.deps.scansOrm.em.fork().findOne(ScanEntity, { id: scanId });
-    if (!scan || TERMINAL.includes(scan.status as ScanStatus)) return;
+    if (!scan || TERMINAL.includes(scan.status as ScanStatus)) return null;
     const log = this.deps.log.child({ scanId });
     await this.state.apply(scanId, { status: 'RUNNING', progress: 0, startedAt: scan.startedAt ?? new Date() });
 
-    let hosts: TargetHost[];
+    let target: NormalizedTarget;
+    let addresses: Map<string, string[]>;
     try {
-      const target = normalizeTarget(scan.target, scan.targetType as never, { maxCidrHosts: Number.MAX_SAFE_INTEGER });
-      // The policy is checked again now: DNS may have changed since the scan was created.
-      await checkTargetAddresses(target, this.deps.policy, this.deps.resolve);
-      hosts = target.hosts;
+      target = normalizeTarget(scan.target, scan.targetType as never, { maxCidrHosts: Number.MAX_SAFE_INTEGER });
+      // The policy is checked again now, and these answers are the ones every connection uses.
+      addresses = await checkTargetAddresses(target, this.deps.policy, this.deps.dns.resolve);
     } catch (err) {
       if (!(err instanceof TargetInputError)) throw err;
       await this.fail(scanId, err.message);
-      return;
+      return null;
     }
-    await this.state.apply(scanId, { progress: 10 });
+    await this.state.apply(scanId, { progress: 5 });
 
-    const findings: NewFinding[] = [];
-    const unreachable: string[] = [];
-    for (const [i, host] of hosts.entries()) {
-      const result = await this.scanHost(host, signal);
-      if (result.findings) findings.push(...result.findings);
-      else unreachable.push(result.error);
-      await this.state.apply(scanId, { progress: 10 + Math.floor((80 * (i + 1)) / hosts.length) });
+    const profile = this.profileFor(scan.profile as ScanProfile);
+    const owner = { accountId: scan.accountId, clientId: scan.clientId, scanId };
+    const writer = new FindingWriter(this.deps.findingsOrm.em.fork());
+    const stats = await runEngine({
+      target,
+      addresses,
+      mode: scan.mode as ScanMode,
+      profile,
+      catalogue: this.deps.catalogue ?? checkCatalogue(),
+      policy: this.deps.policy,
+      dns: this.deps.dns,
+      userAgent: this.deps.userAgent,
+      ...(this.deps.ca ? { ca: this.deps.ca } : {}),
+      ...(signal ? { signal } : {}),
+      log,
+      sink: {
+        checkStarted: async (e) => {
+          await this.state.apply(scanId, {}, { activity: { kind: 'CHECK_STARTED', checkId: e.probe, host: e.host } });
+        },
+        checkFinished: async (e) => {
+          await this.state.apply(scanId, {}, { activity: { kind: 'CHECK_FINISHED', checkId: e.probe, host: e.host, detail: e.error ?? null } });
+        },
+        findings: async (list: NewFinding[]) => {
+          const inserted = await writer.record(owner, list);
+          const byFingerprint = new Map(list.map((f) => [fingerprintOf(f), f]));
+          await this.state.recordFindings(
+            scanId,
+            inserted.map((r) => {
+              const f = byFingerprint.get(r.fingerprint)!;
+              return { id: r.id, checkId: f.checkId, severity: f.severity, title: f.title };
+            }),
+          );
+        },
+        progress: async (percent) => {
+          await this.state.apply(scanId, { progress: percent });
+        },
+      },
+    });
+    log.info({ stats }, 'scan ran');
+
+    if (stats.cancelled) return stats; // cancelScan already recorded the end
+    if (stats.hostsReachable === 0 && stats.findings === 0) {
+      const reason = stats.deadlineReached
+        ? `The scan reached its deadline of ${Math.round(profile.deadlineMs / 1000)} s before any host answered`
+        : stats.errors.length > 0
+          ? stats.errors.slice(0, 3).join('; ')
+          : 'No host of the target answered';
+      await this.state.apply(scanId, { status: 'FAILED', error: reason, completedAt: new Date(), stats: { ...stats } });
+      return stats;
     }
-    if (unreachable.length === hosts.length) {
-      await this.fail(scanId, unreachable.length === 1 ? unreachable[0]! : `No host answered: ${unreachable.slice(0, 3).join('; ')}`);
-      return;
-    }
-    const written = await new FindingWriter(this.deps.findingsOrm.em.fork()).record(
-      { accountId: scan.accountId, clientId: scan.clientId, scanId },
-      findings,
-    );
-    log.info({ findings: findings.length, written }, 'scan completed');
-    await this.state.apply(scanId, { status: 'COMPLETED', progress: 100, completedAt: new Date() });
+    await this.state.apply(scanId, { status: 'COMPLETED', progress: 100, completedAt: new Date(), stats: { ...stats } });
+    return stats;
   }
 
-  /** Fetches the host's first URL that answers and runs the HTTP checks on the response. */
-  private async scanHost(host: TargetHost, signal?: AbortSignal): Promise<{ findings: NewFinding[]; error?: never } | { findings?: never; error: string }> {
-    let lastError = `${host.hostname} did not answer`;
-    for (const url of host.urls) {
-      try {
-        const res = await safeFetch(url, {
-          policy: this.deps.policy,
-          resolve: this.deps.resolve,
-          timeoutMs: this.deps.fetchTimeoutMs,
-          ca: this.deps.ca,
-          userAgent: this.deps.userAgent,
-          signal,
-        });
-        return { findings: checkSecurityHeaders(res) };
-      } catch (err) {
-        lastError = `${url}: ${(err as Error).message}`;
-      }
-    }
-    return { error: lastError };
+  private profileFor(name: ScanProfile): ProfileSettings {
+    const base = profileSettings(name);
+    const cap = (value: number, limit: number | undefined): number => (limit === undefined ? value : Math.min(value, limit));
+    return profileSettings(name, {
+      requestTimeoutMs: cap(base.requestTimeoutMs, this.deps.limits?.requestTimeoutMs),
+      deadlineMs: cap(base.deadlineMs, this.deps.limits?.deadlineMs),
+    });
   }
 
   private async fail(scanId: string, error: string): Promise<void> {

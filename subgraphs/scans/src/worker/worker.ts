@@ -10,6 +10,9 @@ import { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { findingsDb } from '../../../findings/src/module.js';
 import { scansDb } from '../module.js';
 import { openScanQueue, SCAN_QUEUE, type ScanJob } from '../queue/scan-queue.js';
+import { ScanEventBus } from '../events/scan-event.bus.js';
+import { ScanEntity } from '../scan/scan.entity.js';
+import { ScanDns } from '../scanner/scan-dns.js';
 import { ScanRunner } from './scan-runner.js';
 
 /** Configuration of a scan worker. */
@@ -19,12 +22,20 @@ export const workerEnv = commonEnv
   .merge(queueEnv)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-    SCAN_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Caps every profile's per-request timeout (profiles use 8-15 s). */
+    SCAN_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+    /** Caps every profile's whole-scan deadline (profiles use 1-15 min). */
+    SCAN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
     /** PEM file of an extra CA trusted when judging certificates (e.g. a lab's own CA). */
     SCAN_EXTRA_CA_FILE: z.string().optional(),
+    /** DNS servers the scanner asks (ip or ip:port, comma-separated); default: the system's. */
+    DNS_SERVERS: z.string().optional(),
     /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
     WORKER_HEALTH_PORT: port(0),
   });
+
+/** How the scanner names itself to every server it touches, so operators can recognise it. */
+export const SCANNER_USER_AGENT = 'fixfirst-scanner/0.2 (+exposure validation; authorised scan)';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -45,11 +56,18 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     scansOrm,
     findingsOrm,
     policy: AddressPolicy.parse(env.SCAN_ALLOW_CIDRS),
+    dns: ScanDns.fromEnv(env.DNS_SERVERS),
     log,
-    fetchTimeoutMs: env.SCAN_FETCH_TIMEOUT_MS,
-    ca: env.SCAN_EXTRA_CA_FILE ? readFileSync(env.SCAN_EXTRA_CA_FILE, 'utf8') : undefined,
-    userAgent: 'fixfirst-scanner/0.1 (+exposure validation)',
+    limits: {
+      ...(env.SCAN_FETCH_TIMEOUT_MS ? { requestTimeoutMs: env.SCAN_FETCH_TIMEOUT_MS } : {}),
+      ...(env.SCAN_DEADLINE_SECONDS ? { deadlineMs: env.SCAN_DEADLINE_SECONDS * 1000 } : {}),
+    },
+    ...(env.SCAN_EXTRA_CA_FILE ? { ca: readFileSync(env.SCAN_EXTRA_CA_FILE, 'utf8') } : {}),
+    userAgent: SCANNER_USER_AGENT,
   });
+  // Cancellation reaches the worker running the scan through the same events subscribers get.
+  const bus = new ScanEventBus(env.DATABASE_URL, log);
+  await bus.start();
 
   await queue.work<ScanJob>(
     SCAN_QUEUE,
@@ -57,12 +75,28 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     async ([job]) => {
       if (!job) return;
       log.info({ scanId: job.data.scanId, attempt: job.retryCount + 1 }, 'scan job started');
+      const scanId = job.data.scanId;
+      const cancelled = new AbortController();
+      const stop = bus.listen(scanId, () => {
+        void scansOrm.em
+          .fork()
+          .findOne(ScanEntity, { id: scanId }, { fields: ['status'] })
+          .then((s) => {
+            if (s?.status === 'CANCELLED' && !cancelled.signal.aborted) {
+              log.info({ scanId }, 'scan cancelled: stopping');
+              cancelled.abort(new Error('The scan was cancelled'));
+            }
+          })
+          .catch(() => undefined);
+      });
       try {
-        await runner.run(job.data.scanId, job.signal);
+        await runner.run(scanId, AbortSignal.any([job.signal, cancelled.signal]));
       } catch (err) {
         log.error({ scanId: job.data.scanId, err: (err as Error).message }, 'scan job failed');
         if (job.retryCount >= env.SCAN_RETRY_LIMIT) await runner.giveUp(job.data.scanId).catch(() => undefined);
         throw err;
+      } finally {
+        stop();
       }
     },
   );
@@ -87,6 +121,7 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     close: async () => {
       health.close();
       await queue.stop({ graceful: true, timeout: 10_000 });
+      await bus.close();
       await scansOrm.close();
       await findingsOrm.close();
     },
