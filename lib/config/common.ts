@@ -21,6 +21,11 @@ export const scanPolicyEnv = z.object({
   SCAN_ALLOW_CIDRS: z.string().default(''),
   /** Largest CIDR target, in addresses (256 = a /24). */
   SCAN_MAX_CIDR_HOSTS: z.coerce.number().int().min(1).max(65536).default(256),
+  /** DNS servers the scanner asks (`ip` or `ip:port`, comma-separated); default: the system's. */
+  DNS_SERVERS: z
+    .string()
+    .regex(/^\s*$|^[\s,]*(?:\[[0-9a-fA-F:.]+\](?::\d{1,5})?|[0-9a-fA-F:.]+)(?:[\s,]+(?:\[[0-9a-fA-F:.]+\](?::\d{1,5})?|[0-9a-fA-F:.]+))*[\s,]*$/, 'DNS_SERVERS must list IP addresses, optionally with :port, e.g. 127.0.0.53:5353')
+    .optional(),
 });
 
 /** Queue behaviour shared by the scans subgraph (which enqueues) and the workers. */

@@ -12,6 +12,7 @@ import { tenantOf } from '../../../lib/auth/tenant.js';
 import { ScansContext } from './context.js';
 import { ScanEventBus } from './events/scan-event.bus.js';
 import { scansDb } from './module.js';
+import { ScanDns } from './scanner/scan-dns.js';
 import { openScanQueue } from './queue/scan-queue.js';
 import { buildScansSchema } from './schema.js';
 
@@ -30,6 +31,7 @@ export const scansEnv = commonEnv
 export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEnv(scansEnv)): Promise<RunningServer> {
   const log = createLogger('scans', env.LOG_LEVEL);
   const policy = AddressPolicy.parse(env.SCAN_ALLOW_CIDRS);
+  const dns = ScanDns.fromEnv(env.DNS_SERVERS);
   const opts = { migrate: env.MIGRATE_ON_BOOT, poolMax: env.DB_POOL_MAX, log };
   const orm = await openModule(scansDb, env.DATABASE_URL, opts);
   // Other modules' data is reached only through their services; they migrate themselves.
@@ -56,6 +58,7 @@ export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEn
           quota: new QuotaService(billingOrm.em.fork(), catalog, env.DEFAULT_CLIENT_TIER),
           queue,
           policy,
+          resolve: dns.resolve,
           maxCidrHosts: env.SCAN_MAX_CIDR_HOSTS,
         },
         bus,

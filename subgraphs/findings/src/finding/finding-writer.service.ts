@@ -65,7 +65,7 @@ export class FindingWriter {
         f.cweId,
         f.target.slice(0, 2100),
         f.location?.slice(0, 500) ?? null,
-        f.cveIds ?? [],
+        pgTextArray(f.cveIds ?? []),
         f.confidence ?? 'FIRM',
         fingerprintOf(f),
         now,
@@ -79,4 +79,9 @@ export class FindingWriter {
         values,
       );
   }
+}
+
+/** A PostgreSQL text[] literal: the query layer would expand a JS array into a list of values. */
+function pgTextArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

@@ -61,7 +61,7 @@ const PROFILES: Record<ScanProfile, ProfileSettings> = {
     requestBudget: 2_000,
     perHostConcurrency: 8,
     requestTimeoutMs: 15_000,
-    deadlineMs: 15 * 60_000,
+    deadlineMs: 10 * 60_000,
     maxBodyBytes: 5 * 1024 * 1024,
     maxAssets: 60,
     maxLinkedPages: 10,

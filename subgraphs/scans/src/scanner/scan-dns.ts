@@ -25,8 +25,17 @@ export class ScanDns {
   static fromEnv(value: string | undefined): ScanDns {
     const servers = (value ?? '').split(/[\s,]+/).filter(Boolean);
     for (const s of servers) {
-      const host = s.startsWith('[') ? s.slice(1, s.indexOf(']')) : s.includes('.') ? s.split(':')[0]! : s;
-      if (!isIP(host)) throw new Error(`Invalid DNS_SERVERS entry "${s}": expected an IP address, optionally with :port`);
+      let host = s;
+      let port: string | undefined;
+      if (s.startsWith('[')) {
+        host = s.slice(1, s.indexOf(']'));
+        port = s.slice(s.indexOf(']') + 1).replace(/^:/, '') || undefined;
+      } else if (!isIP(s) && s.includes(':')) {
+        host = s.slice(0, s.lastIndexOf(':'));
+        port = s.slice(s.lastIndexOf(':') + 1);
+      }
+      const portOk = port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+      if (!isIP(host) || !portOk) throw new Error(`Invalid DNS_SERVERS entry "${s}": expected an IP address, optionally with :port`);
     }
     return new ScanDns(servers);
   }

@@ -28,8 +28,6 @@ export const workerEnv = commonEnv
     SCAN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
     /** PEM file of an extra CA trusted when judging certificates (e.g. a lab's own CA). */
     SCAN_EXTRA_CA_FILE: z.string().optional(),
-    /** DNS servers the scanner asks (ip or ip:port, comma-separated); default: the system's. */
-    DNS_SERVERS: z.string().optional(),
     /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
     WORKER_HEALTH_PORT: port(0),
   });

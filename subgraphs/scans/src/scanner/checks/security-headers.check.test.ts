@@ -47,7 +47,8 @@ describe('checkSecurityHeaders', () => {
       evidence: {
         url: 'https://example.com/',
         status: 200,
-        headers: { 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2'] },
+        // cookie values never reach evidence
+        headers: { 'content-type': 'text/html', 'set-cookie': ['a=[redacted]', 'b=[redacted]'] },
       },
     });
     expect(finding.remediation).toContain('Strict-Transport-Security: max-age=31536000');
@@ -111,6 +112,19 @@ describe('checkSecurityHeaders', () => {
     const finding = only({ ...SECURE_HEADERS, 'referrer-policy': '' }, 'headers.referrer-policy-missing');
     expect(finding).toMatchObject({ severity: 'LOW', cweId: 'CWE-200', title: 'Missing Referrer-Policy header' });
     expect(finding.remediation).toContain('Referrer-Policy: strict-origin-when-cross-origin');
+  });
+
+  it('reports only the five foundation check ids, leaving newer header checks to the headers probe', () => {
+    // max-age=600 is headers.hsts-weak and no Permissions-Policy is headers.permissions-policy-missing in the probe
+    expect(ids({ ...SECURE_HEADERS, 'strict-transport-security': 'max-age=600', 'content-security-policy': "script-src * 'unsafe-inline'; frame-ancestors 'none'" })).toEqual([]);
+  });
+
+  it('judges CSP and framing only on documents', () => {
+    expect(ids({ 'content-type': 'application/json' })).toEqual([
+      'headers.hsts-missing',
+      'headers.x-content-type-options-missing',
+      'headers.referrer-policy-missing',
+    ]);
   });
 
   it('lists every check id it can emit in the catalogue, once', () => {
