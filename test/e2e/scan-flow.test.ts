@@ -23,6 +23,7 @@ const HEADER_CHECKS = [
   'headers.x-content-type-options-missing',
   'headers.clickjacking-protection-missing',
   'headers.referrer-policy-missing',
+  'headers.permissions-policy-missing',
 ];
 
 describe('a scan through the gateway, end to end', () => {
@@ -81,7 +82,8 @@ describe('a scan through the gateway, end to end', () => {
       }
       const last = events.at(-1)!.scanUpdated;
       expect(last.progress).toBe(100);
-      expect(last.findingsSummary.total).toBe(HEADER_CHECKS.length);
+      // The header checks, plus the version its Server header discloses (lab/1.0).
+      expect(last.findingsSummary.total).toBe(HEADER_CHECKS.length + 1);
       const progress = events.map((e) => e.scanUpdated.progress);
       expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     } finally {
@@ -92,8 +94,10 @@ describe('a scan through the gateway, end to end', () => {
     expect(found.errors).toBeUndefined();
     const nodes = found.data!.scan.findings.edges.map((e: any) => e.node);
     // Plain HTTP: HSTS does not apply; every other header is missing.
-    expect(nodes.map((n: any) => n.checkId).sort()).toEqual([...HEADER_CHECKS].sort());
-    for (const n of nodes) {
+    expect(nodes.map((n: any) => n.checkId).sort()).toEqual([...HEADER_CHECKS, 'software.version-disclosure'].sort());
+    const disclosure = nodes.find((n: any) => n.checkId === 'software.version-disclosure');
+    expect(JSON.stringify(disclosure.evidence)).toContain('lab/1.0');
+    for (const n of nodes.filter((n: any) => n.checkId.startsWith('headers.'))) {
       expect(n.scanId).toBe(scan.id);
       expect(n.target).toBe(bare.url);
       expect(n.evidence.headers).toMatchObject({ server: 'lab/1.0' });

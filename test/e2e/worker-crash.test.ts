@@ -57,16 +57,18 @@ describe('a worker killed mid-scan', () => {
       'the scan to end',
     );
     expect(status.status).toBe('COMPLETED');
-    expect(status.findingsSummary.total).toBe(3);
+    // CSP, nosniff, Referrer-Policy and Permissions-Policy are missing; framing is protected.
+    expect(status.findingsSummary.total).toBe(4);
     expect(lab.requests.length).toBeGreaterThanOrEqual(2);
 
     const db = new pg.Client({ connectionString: t.databaseUrl });
     await db.connect();
     try {
       const findings = await db.query('select check_id, count(*)::int as n from findings.finding where scan_id = $1 group by check_id', [id]);
-      expect(findings.rows.map((r) => r.n)).toEqual([1, 1, 1]);
+      expect(findings.rows.map((r) => r.n)).toEqual([1, 1, 1, 1]);
       expect(findings.rows.map((r) => r.check_id).sort()).toEqual([
         'headers.csp-missing',
+        'headers.permissions-policy-missing',
         'headers.referrer-policy-missing',
         'headers.x-content-type-options-missing',
       ]);
