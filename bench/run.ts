@@ -12,11 +12,15 @@ import { freePort } from '../lib/net/free-port.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { seedTenant } from '../test/factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
+import { labScanBench } from './lab-scan.bench.js';
+import { portScanBench } from './port-scan.bench.js';
 
 /**
  * `npm run bench`: numbers and ratios measured in one run on this machine; nothing is asserted.
  *  1. The same query through the gateway (cross-subgraph) and direct to the scans subgraph (its own fields).
  *  2. `npm start` to ready, cold (empty DATA_DIR) and warm.
+ *  3. TCP connect scan of 1,000 loopback ports: ours against `nmap -sT -T4`, same ports.
+ *  4. Standard-profile active scans of the lab with one worker: wall time, requests, scans/minute.
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -144,5 +148,9 @@ async function startupTimes(): Promise<void> {
   }
 }
 
-await gatewayVersusDirect();
-await startupTimes();
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (name: string): boolean => !only || only.includes(name);
+if (want('gateway')) await gatewayVersusDirect();
+if (want('startup')) await startupTimes();
+if (want('ports')) await portScanBench();
+if (want('lab')) await labScanBench();
