@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -42,6 +42,7 @@ describe('scanning the lab', () => {
   let redirectorUrl: string;
   let rebindQueries = 0;
   let flipQueries = 0;
+  let caDir: string;
 
   /** Creates a scan, follows it to its end, and returns its final state and findings. */
   async function scan(input: Record<string, unknown>): Promise<{ status: string; error: string | null; stats: any; findings: LabFinding[] }> {
@@ -63,8 +64,8 @@ describe('scanning the lab', () => {
 
   beforeAll(async () => {
     const ca = await labCa();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixfirst-lab-ca-'));
-    const caFile = path.join(dir, 'ca.pem');
+    caDir = await mkdtemp(path.join(os.tmpdir(), 'fixfirst-lab-ca-'));
+    const caFile = path.join(caDir, 'ca.pem');
     await writeFile(caFile, ca.cert);
     dns = await startDnsServer({
       host: '127.0.0.54',
@@ -112,6 +113,7 @@ describe('scanning the lab', () => {
     redirector?.closeAllConnections();
     await new Promise((r) => redirector?.close(r));
     await Promise.all([vulnerable?.stop(), expired?.stop(), hardened?.stop(), services?.stop(), dns?.close()]);
+    if (caDir) await rm(caDir, { recursive: true, force: true });
   });
 
   it('reports each planted web issue of the vulnerable app once, with its check id and severity', async () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +43,7 @@ const KINDS: Record<LabCertKind, { fromDays: number; toDays: number; rsaBits?: n
 };
 
 // One scratch directory and one CA per process: generating them is the slow part, and keys
-// never outlive the test run (removed at exit, never committed).
+// never outlive the test run (each folder removed once read, the rest at exit; never committed).
 let workDir: string | null = null;
 let caPromise: Promise<LabKeyPair> | null = null;
 const leaves = new Map<string, Promise<LabCertificate>>();
@@ -90,7 +90,9 @@ export function labCa(): Promise<LabKeyPair> {
       ],
       dir,
     );
-    return { key: await readFile(path.join(dir, 'ca.key'), 'utf8'), cert: await readFile(path.join(dir, 'ca.crt'), 'utf8') };
+    const pair = { key: await readFile(path.join(dir, 'ca.key'), 'utf8'), cert: await readFile(path.join(dir, 'ca.crt'), 'utf8') };
+    await rm(dir, { recursive: true, force: true });
+    return pair;
   })();
   return caPromise;
 }
@@ -154,5 +156,7 @@ async function issue(kind: LabCertKind, names: readonly string[]): Promise<LabCe
     dir,
   );
   const [key, cert] = await Promise.all([readFile(path.join(dir, 'leaf.key'), 'utf8'), readFile(path.join(dir, 'leaf.crt'), 'utf8')]);
+  // Keys live in memory only: test workers may be killed without running exit handlers.
+  await rm(dir, { recursive: true, force: true });
   return { key, cert, ca: ca.cert };
 }
