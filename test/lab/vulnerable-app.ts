@@ -41,7 +41,13 @@ type Route = { type: string; body: Buffer | string; headers?: Record<string, str
  * response names nginx/1.18.0 and PHP/7.4.3 and reflects any Origin with credentials; nothing is
  * compressed and nothing is cacheable; unknown paths are real 404s, so path probes are not fooled.
  */
-export function handleVulnerable(secrets: PlantedSecrets): RouteHandler {
+/** What the vulnerable app counts for budget tests. */
+export interface VulnerableCounters {
+  /** Bytes of /huge handed to the socket, all responses together. */
+  hugeBytesSent: number;
+}
+
+export function handleVulnerable(secrets: PlantedSecrets, counters: VulnerableCounters = { hugeBytesSent: 0 }): RouteHandler {
   const routes: Record<string, Route> = {
     '/': {
       type: HTML,
@@ -65,7 +71,7 @@ export function handleVulnerable(secrets: PlantedSecrets): RouteHandler {
     '/phpinfo.php': { type: HTML, body: PHPINFO },
     '/tarpit/silent': () => undefined, // accepted, read, never answered
     '/tarpit/slow': slowDrip,
-    '/huge': huge,
+    '/huge': (req, res) => huge(req, res, counters),
   };
   for (const [name, file] of Object.entries(UPLOAD_FILES)) routes[`/uploads/${name}`] = { type: file.type, body: file.body };
 
@@ -109,13 +115,14 @@ function slowDrip(_req: http.IncomingMessage, res: http.ServerResponse): void {
 }
 
 /** Streams up to 1 GiB on demand (backpressure decides the pace); stops when the client goes away. */
-function huge(_req: http.IncomingMessage, res: http.ServerResponse): void {
+function huge(_req: http.IncomingMessage, res: http.ServerResponse, counters: VulnerableCounters): void {
   let sent = 0;
   const body = new Readable({
     read() {
       if (sent >= HUGE_BODY_BYTES) return void this.push(null);
       const n = Math.min(HUGE_CHUNK.length, HUGE_BODY_BYTES - sent);
       sent += n;
+      counters.hugeBytesSent += n;
       this.push(n === HUGE_CHUNK.length ? HUGE_CHUNK : HUGE_CHUNK.subarray(0, n));
     },
   });

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { handleHardened } from './hardened-app.js';
 import { acquireLabLock, type LabLock } from './lab-lock.js';
 import { plantedSecrets, type PlantedSecrets } from './planted-secrets.js';
-import { handleVulnerable } from './vulnerable-app.js';
+import { handleVulnerable, type VulnerableCounters } from './vulnerable-app.js';
 
 /** One request as the lab app received it, for assertions on what a scan sent. */
 export interface RecordedRequest {
@@ -61,6 +61,8 @@ export interface LabWebApp {
 export interface VulnerableApp extends LabWebApp {
   /** The credentials this process's app leaks (see planted-secrets.ts for where). */
   secrets: PlantedSecrets;
+  /** Live counters (bytes of /huge sent). */
+  counters: VulnerableCounters;
 }
 
 /**
@@ -69,13 +71,14 @@ export interface VulnerableApp extends LabWebApp {
  */
 export async function startVulnerableApp(opts: WebAppOptions = {}): Promise<VulnerableApp> {
   const secrets = plantedSecrets();
+  const counters: VulnerableCounters = { hugeBytesSent: 0 };
   const app = await startWebApp(
     { address: '127.0.0.2', ...opts },
-    handleVulnerable(secrets),
+    handleVulnerable(secrets, counters),
     // SECLEVEL=0: OpenSSL 3 refuses TLS 1.0/1.1 (and SHA-1, small keys) at its default level.
     { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' },
   );
-  return { ...app, secrets };
+  return { ...app, secrets, counters };
 }
 
 /** The hardened web app on 127.0.0.4: the same kind of site, configured the way the checks recommend. */
