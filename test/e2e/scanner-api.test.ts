@@ -124,6 +124,10 @@ describe('the scanner through the API', () => {
       expect(last.stats).toMatchObject({ hostsReachable: 1, deadlineReached: false });
       expect(last.stats.requests).toBeGreaterThan(0);
       expect(last.stats.findings).toBe(last.findingsFound);
+      // Progress moves as each probe finishes, never backwards.
+      const running = events.filter((e) => e.status === 'RUNNING').map((e) => e.progress as number);
+      expect(new Set(running).size).toBeGreaterThan(3);
+      expect([...running].sort((a, b) => a - b)).toEqual(running);
       const counts = events.map((e) => e.findingsFound);
       expect([...counts].sort((a, b) => a - b)).toEqual(counts);
     } finally {

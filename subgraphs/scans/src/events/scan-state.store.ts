@@ -46,7 +46,11 @@ export class ScanStateStore {
       if (TERMINAL.includes(scan.status as ScanStatus)) return null;
       if (opts.onlyFrom && !opts.onlyFrom.includes(scan.status as ScanStatus)) return null;
       if (patch.status !== undefined) scan.status = patch.status;
-      if (patch.progress !== undefined) scan.progress = Math.max(0, Math.min(100, Math.round(patch.progress)));
+      if (patch.progress !== undefined) {
+        const progress = Math.max(0, Math.min(100, Math.round(patch.progress)));
+        // Probes finish concurrently: within one status, progress only moves forward.
+        scan.progress = patch.status === undefined || patch.status === scan.status ? Math.max(scan.progress, progress) : progress;
+      }
       if (patch.error !== undefined) scan.error = patch.error;
       if (patch.startedAt !== undefined) scan.startedAt = patch.startedAt;
       if (patch.completedAt !== undefined) scan.completedAt = patch.completedAt;

@@ -15,7 +15,9 @@ export interface EngineSink {
   checkStarted(e: { probe: string; host: string }): Promise<void>;
   /** Findings of one probe on one host, as soon as the probe ends. */
   findings(list: NewFinding[]): Promise<void>;
-  checkFinished(e: { probe: string; host: string; findings: number; error?: string }): Promise<void>;
+  /** `progress`: the scan's percentage once this probe is done (5-95; the end is 100). */
+  checkFinished(e: { probe: string; host: string; findings: number; error?: string; progress: number }): Promise<void>;
+  /** Progress past a host that ran no probe (an empty address of a range). */
   progress(percent: number): Promise<void>;
 }
 
@@ -95,21 +97,24 @@ export async function runEngine(opts: EngineOptions): Promise<ScanStats> {
   const hosts: ScanHostInfo[] = opts.target.hosts.map((h) => ({ ...h, addresses: opts.addresses.get(h.hostname) ?? (h.ip ? [h.ip] : []) }));
   const many = hosts.length > 1 && opts.target.type === 'CIDR';
 
-  let done = 0;
+  // Each host is an equal share of 5-95 %, split evenly among the probes it runs.
+  let units = 0;
+  const advance = (share: number): number => {
+    units += share;
+    return 5 + Math.min(90, Math.floor((90 * units) / hosts.length));
+  };
   const hostSlots = new Semaphore(Math.max(1, opts.profile.hostConcurrency));
   await Promise.all(
     hosts.map((host) =>
       hostSlots.use(async () => {
         if (signal.aborted) return;
-        try {
-          // In a range most addresses are usually empty: skip hosts with no open port quickly.
-          if (many && !(await anyPortOpen(net, host, opts))) return;
-          const reachable = await scanHost(host, { ...opts, http, net, signal, stats, note });
-          if (reachable) stats.hostsReachable++;
-        } finally {
-          done++;
-          if (!signal.aborted) await opts.sink.progress(5 + Math.floor((90 * done) / hosts.length));
+        // In a range most addresses are usually empty: skip hosts with no open port quickly.
+        if (many && !(await anyPortOpen(net, host, opts))) {
+          if (!signal.aborted) await opts.sink.progress(advance(1));
+          return;
         }
+        const reachable = await scanHost(host, { ...opts, http, net, signal, stats, note, advance });
+        if (reachable) stats.hostsReachable++;
       }),
     ),
   );
@@ -127,11 +132,14 @@ interface HostRun extends EngineOptions {
   signal: AbortSignal;
   stats: ScanStats;
   note(message: string): void;
+  /** Adds a share of a host to the progress; returns the new percentage. */
+  advance(share: number): number;
 }
 
 /** Runs the applicable probes on one host at once; returns whether the host answered at all. */
 async function scanHost(host: ScanHostInfo, run: HostRun): Promise<boolean> {
   const probes = applicableProbes(run, host);
+  if (probes.length === 0) run.advance(1);
   let pagePromise: Promise<PageSnapshot | null> | null = null;
   let pageErrors: string[] = [];
   const page = (): Promise<PageSnapshot | null> =>
@@ -178,7 +186,8 @@ async function scanHost(host: ScanHostInfo, run: HostRun): Promise<boolean> {
         await run.sink.findings(findings);
         run.stats.findings += findings.length;
       }
-      await run.sink.checkFinished({ probe: probe.id, host: host.hostname, findings: findings.length, ...(error ? { error } : {}) });
+      const progress = run.advance(1 / probes.length);
+      await run.sink.checkFinished({ probe: probe.id, host: host.hostname, findings: findings.length, progress, ...(error ? { error } : {}) });
     }),
   );
   const snapshot = pagePromise ? await pagePromise : null;

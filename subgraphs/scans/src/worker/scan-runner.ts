@@ -75,7 +75,7 @@ export class ScanRunner {
           await this.state.apply(scanId, {}, { activity: { kind: 'CHECK_STARTED', checkId: e.probe, host: e.host } });
         },
         checkFinished: async (e) => {
-          await this.state.apply(scanId, {}, { activity: { kind: 'CHECK_FINISHED', checkId: e.probe, host: e.host, detail: e.error ?? null } });
+          await this.state.apply(scanId, { progress: e.progress }, { activity: { kind: 'CHECK_FINISHED', checkId: e.probe, host: e.host, detail: e.error ?? null } });
         },
         findings: async (list: NewFinding[]) => {
           const inserted = await writer.record(owner, list);
