@@ -12,6 +12,7 @@ import { freePort } from '../lib/net/free-port.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { seedTenant } from '../test/factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
+import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
 import { portScanBench } from './port-scan.bench.js';
 
@@ -21,6 +22,7 @@ import { portScanBench } from './port-scan.bench.js';
  *  2. `npm start` to ready, cold (empty DATA_DIR) and warm.
  *  3. TCP connect scan of 1,000 loopback ports: ours against `nmap -sT -T4`, same ports.
  *  4. Standard-profile active scans of the lab with one worker: wall time, requests, scans/minute.
+ *  5. A full intel sync of ../shared/data: time and peak memory.
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -154,3 +156,4 @@ if (want('gateway')) await gatewayVersusDirect();
 if (want('startup')) await startupTimes();
 if (want('ports')) await portScanBench();
 if (want('lab')) await labScanBench();
+if (want('intel')) await intelSyncBench();

@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/logger.js';
+import { REPO_ROOT } from '../../lib/paths.js';
+import { IntelSyncService } from '../../subgraphs/findings/src/intel/intel-sync.service.js';
 import { seedTenant, type SeededTenant } from '../factories/tenant.js';
 import { collect, eventually, gql, wsClient } from '../support/graphql.js';
 import { startTestStack, type TestStack } from './stack.js';
@@ -177,5 +182,17 @@ describe('the scanner through the API', () => {
     const wide = await gql(t.stack.gatewayUrl, CREATE, { input: { target: '127.0.0.0/21', targetType: 'CIDR', clientName: 'Range Corp' } }, auth());
     expect(wide.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(wide.errors?.[0]?.message).toMatch(/2048 addresses.*allows up to 1024/);
+  });
+
+  const kevFile = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'kev', 'known_exploited_vulnerabilities.json');
+  it.skipIf(!existsSync(kevFile))('shows which intelligence feeds are loaded, and their versions', async () => {
+    const empty = await gql(t.stack.gatewayUrl, `{ intelStatus { feed } }`, {}, auth());
+    expect(empty.data!.intelStatus).toEqual([]);
+    await new IntelSyncService(t.databaseUrl, createLogger('test', 'silent')).sync([{ feed: 'kev', location: kevFile }]);
+    const res = await gql(t.stack.gatewayUrl, `{ intelStatus { feed version dataDate records source sha256 loadedAt } }`, {}, auth());
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.intelStatus).toEqual([
+      expect.objectContaining({ feed: 'kev', version: '2026.08.07', records: 1662, source: kevFile, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    ]);
   });
 });

@@ -9,7 +9,8 @@ export class FindingsContext {
 
   constructor(
     readonly identity: Identity,
-    em: EntityManager,
+    /** This request's own EntityManager (intel data is shared, not tenant data). */
+    readonly em: EntityManager,
   ) {
     this.findings = new FindingService(em, tenantOf(identity));
   }

@@ -1,11 +1,12 @@
 import type { ModuleDbSpec } from '../../../lib/db/orm.js';
 import { migrations } from '../migrations/index.js';
 import { FindingEntity } from './finding/finding.entity.js';
+import { INTEL_ENTITIES } from './intel/intel.entity.js';
 
 /** The findings module's slice of the database. */
 export const findingsDb: ModuleDbSpec = {
   schema: 'findings',
-  entities: [FindingEntity],
+  entities: [FindingEntity, ...INTEL_ENTITIES],
   migrations,
 };
 
