@@ -50,6 +50,8 @@ describe.skipIf(!haveData)('the intelligence store, loaded from the real snapsho
     expect(await count('intel_kev')).toBe(1662);
     expect((await sql.query(`select count(*)::int as n from findings.intel_kev where ransomware`)).rows[0].n).toBe(338);
     expect(await count('intel_epss')).toBe(360_142);
+    // The snapshot's comment names no score date; FIRST's file name does.
+    expect(results.find((r) => r.feed === 'epss')!.dataDate).toBe('2026-08-16');
     expect(await count('intel_attack_tactic')).toBe(14);
     expect(await count('intel_attack_technique')).toBe(691);
     expect(await count('intel_d3fend_technique')).toBe(271);

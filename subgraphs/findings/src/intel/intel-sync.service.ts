@@ -151,9 +151,12 @@ function parseFeed(file: FeedFile): ParsedFeed {
     }
     case 'epss': {
       const f = parseEpss(buf);
+      // FIRST names its daily files by score date (epss_scores-2026-08-16.csv.gz): the fallback
+      // when the file's own comment does not state it.
+      const named = /(\d{4}-\d{2}-\d{2})/.exec(file.source.location.split('/').at(-1) ?? '')?.[1] ?? null;
       return {
         version: f.version,
-        dataDate: f.dataDate,
+        dataDate: f.dataDate ?? named,
         recordCount: f.records.length,
         tables: [
           {
