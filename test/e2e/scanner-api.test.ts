@@ -194,5 +194,20 @@ describe('the scanner through the API', () => {
     expect(res.data!.intelStatus).toEqual([
       expect.objectContaining({ feed: 'kev', version: '2026.08.07', records: 1662, source: kevFile, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
     ]);
+    // Findings read through the gateway carry the check's framework mapping and the feeds' facts.
+    const found = await gql(
+      t.stack.gatewayUrl,
+      `{ findings(first: 20, filter: { checkId: "cookies.missing-httponly" }) { edges { node { checkId kevFlagged epssScore cweId cweName mitreTechniqueId mitreTacticId d3fendCountermeasures { id name } cisControlId iso27001ControlId iso27001ControlName } } } }`,
+      {},
+      auth(),
+    );
+    expect(found.errors).toBeUndefined();
+    const node = found.data!.findings.edges[0].node;
+    expect(node).toMatchObject({ checkId: 'cookies.missing-httponly', kevFlagged: false, epssScore: null, cweId: 'CWE-1004' });
+    expect(node.mitreTechniqueId).toMatch(/^T\d{4}/);
+    expect(node.mitreTacticId).toMatch(/^TA\d{4}$/);
+    expect(node.d3fendCountermeasures.length).toBeGreaterThan(0);
+    expect(node.iso27001ControlId).toMatch(/^A\.\d\.\d+$/);
+    expect(node.iso27001ControlName.length).toBeGreaterThan(3);
   });
 });

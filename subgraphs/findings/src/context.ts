@@ -2,10 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '../../../lib/auth/identity.js';
 import { tenantOf } from '../../../lib/auth/tenant.js';
 import { FindingService } from './finding/finding.service.js';
+import { EnrichmentService } from './intel/enrichment.service.js';
 
 /** Per-request context of the findings subgraph. */
 export class FindingsContext {
   readonly findings: FindingService;
+  readonly enrichment: EnrichmentService;
 
   constructor(
     readonly identity: Identity,
@@ -13,5 +15,6 @@ export class FindingsContext {
     readonly em: EntityManager,
   ) {
     this.findings = new FindingService(em, tenantOf(identity));
+    this.enrichment = new EnrichmentService(em);
   }
 }

@@ -1,6 +1,7 @@
 import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
 import type { FindingsContext } from './context.js';
 import { toFindingType } from './finding/finding.mapper.js';
+import { FindingEnrichmentResolver } from './finding/finding-enrichment.resolver.js';
 import { FindingResolver } from './finding/finding.resolver.js';
 import { IntelResolver } from './intel/intel.resolver.js';
 import { ScanFindingsResolver } from './scan/scan-findings.resolver.js';
@@ -9,7 +10,7 @@ import { ScanFindingsType } from './scan/scan-findings.type.js';
 /** The findings subgraph: Finding, the findings list and, on Scan, findings and findingsSummary. */
 export function buildFindingsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [FindingResolver, ScanFindingsResolver, IntelResolver],
+    resolvers: [FindingResolver, FindingEnrichmentResolver, ScanFindingsResolver, IntelResolver],
     // Entity extensions are reached only through _entities, so they must be named here.
     orphanedTypes: [ScanFindingsType],
     references: {

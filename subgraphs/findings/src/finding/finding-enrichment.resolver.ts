@@ -1,0 +1,90 @@
+import { Ctx, Field, FieldResolver, Float, ObjectType, Resolver, Root } from 'type-graphql';
+import type { FindingsContext } from '../context.js';
+import type { Enrichment } from '../intel/enrichment.service.js';
+import { FindingType } from './finding.type.js';
+
+/** A D3FEND defensive technique that counters the finding's attack technique. */
+@ObjectType('D3fendCountermeasure')
+export class D3fendCountermeasureType {
+  @Field(() => String, { description: 'e.g. D3-MFA' })
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+}
+
+/**
+ * Threat-intelligence and framework fields of Finding, resolved when read from the store and the
+ * authored check mapping, batched per request: a feed update shows on the next read, no rescan.
+ */
+@Resolver(() => FindingType)
+export class FindingEnrichmentResolver {
+  private of(f: FindingType, ctx: FindingsContext): Promise<Enrichment> {
+    return ctx.enrichment.of({ id: f.id, checkId: f.checkId, cweId: f.cweId, cveIds: f.cveIds });
+  }
+
+  @FieldResolver(() => Boolean, { description: 'One of its CVEs is in CISA KEV (known exploited).' })
+  async kevFlagged(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<boolean> {
+    return (await this.of(f, ctx)).kevFlagged;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'CISA KEV records use of one of its CVEs in ransomware campaigns.' })
+  async knownRansomwareUse(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<boolean> {
+    return (await this.of(f, ctx)).knownRansomwareUse;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'Highest FIRST EPSS probability (0-1) among its CVEs.' })
+  async epssScore(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<number | null> {
+    return (await this.of(f, ctx)).epssScore;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'Percentile of that EPSS score (0-1).' })
+  async epssPercentile(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<number | null> {
+    return (await this.of(f, ctx)).epssPercentile;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The CWE weakness's name, from the loaded CWE list." })
+  async cweName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).cweName;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'MITRE ATT&CK technique the weakness enables, e.g. T1190.' })
+  async mitreTechniqueId(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).mitreTechniqueId;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async mitreTechniqueName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).mitreTechniqueName;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'ATT&CK tactic of that technique, e.g. TA0001.' })
+  async mitreTacticId(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).mitreTacticId;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async mitreTacticName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).mitreTacticName;
+  }
+
+  @FieldResolver(() => [D3fendCountermeasureType], { description: 'MITRE D3FEND countermeasures.' })
+  async d3fendCountermeasures(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<D3fendCountermeasureType[]> {
+    return (await this.of(f, ctx)).d3fendCountermeasures.map((c) => Object.assign(new D3fendCountermeasureType(), c));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'CIS Controls v8 safeguard, e.g. 4.1.' })
+  async cisControlId(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).cisControlId;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'ISO/IEC 27001:2022 Annex A control, e.g. A.8.9.' })
+  async iso27001ControlId(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).iso27001ControlId;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async iso27001ControlName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
+    return (await this.of(f, ctx)).iso27001ControlName;
+  }
+}
