@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { REPO_ROOT } from '../../lib/paths.js';
+import { fixfirstScore, priorityOf, urgencyOf } from '../../subgraphs/findings/src/finding/scoring.js';
 import { IntelSyncService } from '../../subgraphs/findings/src/intel/intel-sync.service.js';
 import { seedTenant, type SeededTenant } from '../factories/tenant.js';
 import { collect, eventually, gql, wsClient } from '../support/graphql.js';
@@ -197,7 +198,7 @@ describe('the scanner through the API', () => {
     // Findings read through the gateway carry the check's framework mapping and the feeds' facts.
     const found = await gql(
       t.stack.gatewayUrl,
-      `{ findings(first: 20, filter: { checkId: "cookies.missing-httponly" }) { edges { node { checkId kevFlagged epssScore cweId cweName mitreTechniqueId mitreTacticId d3fendCountermeasures { id name } cisControlId iso27001ControlId iso27001ControlName } } } }`,
+      `{ findings(first: 20, filter: { checkId: "cookies.missing-httponly" }) { edges { node { checkId severity confidence fixfirstScore fixfirstPriority fixUrgency kevFlagged epssScore cweId cweName mitreTechniqueId mitreTacticId d3fendCountermeasures { id name } cisControlId iso27001ControlId iso27001ControlName } } } }`,
       {},
       auth(),
     );
@@ -209,5 +210,9 @@ describe('the scanner through the API', () => {
     expect(node.d3fendCountermeasures.length).toBeGreaterThan(0);
     expect(node.iso27001ControlId).toMatch(/^A\.\d\.\d+$/);
     expect(node.iso27001ControlName.length).toBeGreaterThan(3);
+    const score = fixfirstScore({ severity: node.severity, confidence: node.confidence, checkId: node.checkId, kevFlagged: false, knownRansomwareUse: false, epssScore: null });
+    expect(node.fixfirstScore).toBe(score);
+    expect(node.fixfirstPriority).toBe(priorityOf(score));
+    expect(node.fixUrgency).toBe(urgencyOf(priorityOf(score)));
   });
 });

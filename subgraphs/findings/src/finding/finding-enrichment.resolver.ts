@@ -1,6 +1,8 @@
 import { Ctx, Field, FieldResolver, Float, ObjectType, Resolver, Root } from 'type-graphql';
 import type { FindingsContext } from '../context.js';
 import type { Enrichment } from '../intel/enrichment.service.js';
+import { fixfirstScore, priorityOf, urgencyOf } from './scoring.js';
+import type { Severity } from './finding.entity.js';
 import { FindingType } from './finding.type.js';
 
 /** A D3FEND defensive technique that counters the finding's attack technique. */
@@ -86,5 +88,27 @@ export class FindingEnrichmentResolver {
   @FieldResolver(() => String, { nullable: true })
   async iso27001ControlName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
     return (await this.of(f, ctx)).iso27001ControlName;
+  }
+
+  private async score(f: FindingType, ctx: FindingsContext): Promise<number> {
+    const e = await this.of(f, ctx);
+    return fixfirstScore({ severity: f.severity as Severity, confidence: f.confidence, checkId: f.checkId, kevFlagged: e.kevFlagged, knownRansomwareUse: e.knownRansomwareUse, epssScore: e.epssScore });
+  }
+
+  @FieldResolver(() => Float, {
+    description: 'How urgently to fix it, 0-10: severity, KEV, ransomware use, EPSS, direct exposure and confidence (see scoring.ts and the README).',
+  })
+  fixfirstScore(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<number> {
+    return this.score(f, ctx);
+  }
+
+  @FieldResolver(() => String, { description: 'critical (score ≥ 9), high (≥ 7), medium (≥ 4), low (≥ 1) or info.' })
+  async fixfirstPriority(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string> {
+    return priorityOf(await this.score(f, ctx));
+  }
+
+  @FieldResolver(() => String, { description: 'immediate (48 h), urgent (7 days), soon (30 days), planned (90 days) or none.' })
+  async fixUrgency(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string> {
+    return urgencyOf(priorityOf(await this.score(f, ctx)));
   }
 }
