@@ -185,6 +185,17 @@ describe('the scanner through the API', () => {
     expect(wide.errors?.[0]?.message).toMatch(/2048 addresses.*allows up to 1024/);
   });
 
+  it('answers which clients have findings matching a filter, with names from the clients subgraph', async () => {
+    const res = await gql(t.stack.gatewayUrl, `{ clientsAffected(filter: { checkId: "cookies.missing-httponly" }) { client { id name } findings lastFoundAt } }`, {}, auth());
+    expect(res.errors).toBeUndefined();
+    const rows = res.data!.clientsAffected;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].client.name).toBeTruthy();
+    expect(rows[0].findings).toBeGreaterThan(0);
+    const bad = await gql(t.stack.gatewayUrl, `{ clientsAffected(filter: { cve: "log4shell" }) { findings } }`, {}, auth());
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   const kevFile = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'kev', 'known_exploited_vulnerabilities.json');
   it.skipIf(!existsSync(kevFile))('shows which intelligence feeds are loaded, and their versions', async () => {
     const empty = await gql(t.stack.gatewayUrl, `{ intelStatus { feed } }`, {}, auth());

@@ -18,4 +18,13 @@ export class FindingFilterInput {
 
   @Field(() => Date, { nullable: true, description: 'Only findings created at or after this instant.' })
   since?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Only findings about this CVE (e.g. CVE-2021-41773).' })
+  cve?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only findings with a CVE in CISA KEV; false: only those without.' })
+  kev?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Only findings whose target is this URL, host or address, or starts with it.' })
+  target?: string | null;
 }

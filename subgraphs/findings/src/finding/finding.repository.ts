@@ -9,6 +9,9 @@ export interface FindingQuery {
   severities?: Severity[] | null;
   checkId?: string | null;
   since?: Date | null;
+  cve?: string | null;
+  kev?: boolean | null;
+  target?: string | null;
 }
 
 export type SeverityCounts = Record<Lowercase<Severity>, number> & { total: number };
@@ -20,6 +23,31 @@ export class FindingRepository {
     private readonly tenant: Tenant,
   ) {}
 
+  private kevIds: Promise<string[]> | null = null;
+
+  /** The CVE ids of the loaded KEV catalogue, read once per request. */
+  private kevCves(): Promise<string[]> {
+    return (this.kevIds ??= this.em
+      .getConnection()
+      .execute<{ cve_id: string }[]>('select cve_id from findings.intel_kev')
+      .then((rows) => rows.map((r) => r.cve_id)));
+  }
+
+  /** The tenant's filter plus the query's, including those that need the intelligence store. */
+  private async fullWhere(q: FindingQuery): Promise<FilterQuery<FindingEntity> | null> {
+    const where = this.where(q) as Record<string, unknown> | null;
+    if (!where) return null;
+    if (q.kev !== undefined && q.kev !== null) {
+      const kev = await this.kevCves();
+      if (q.kev && kev.length === 0) return null;
+      if (kev.length > 0) {
+        const overlap = { cveIds: { $overlap: kev } };
+        return (q.kev ? { $and: [where, overlap] } : { $and: [where, { $not: overlap }] }) as FilterQuery<FindingEntity>;
+      }
+    }
+    return where as FilterQuery<FindingEntity>;
+  }
+
   private where(q: FindingQuery): FilterQuery<FindingEntity> | null {
     if (this.tenant.clientId && q.clientId && q.clientId !== this.tenant.clientId) return null;
     const where: Record<string, unknown> = { accountId: this.tenant.accountId };
@@ -29,6 +57,8 @@ export class FindingRepository {
     if (q.severities?.length) where.severity = { $in: q.severities };
     if (q.checkId) where.checkId = q.checkId;
     if (q.since) where.createdAt = { $gte: q.since };
+    if (q.cve) where.cveIds = { $contains: [q.cve.trim().toUpperCase()] };
+    if (q.target) where.target = { $like: `${q.target.replace(/[\\%_]/g, '\\$&')}%` };
     return where as FilterQuery<FindingEntity>;
   }
 
@@ -42,7 +72,7 @@ export class FindingRepository {
 
   /** Keyset page on (created_at, id) descending; fetches one extra row to know if more exist. */
   async page(q: FindingQuery, first: number, after: Cursor | null): Promise<FindingEntity[]> {
-    const where = this.where(q);
+    const where = await this.fullWhere(q);
     if (!where) return [];
     const keyset = after
       ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
@@ -72,6 +102,53 @@ export class FindingRepository {
       c.total += row.n;
     }
     return result;
+  }
+
+  /**
+   * The tenant's clients with findings matching `q`, most findings first: the MSP's question
+   * "which of my clients have a KEV finding, or CVE-X?". One grouped query.
+   */
+  async clientsAffected(q: FindingQuery): Promise<{ clientId: string; findings: number; lastFoundAt: Date }[]> {
+    const params: unknown[] = [this.tenant.accountId];
+    let sql = 'select client_id as "clientId", count(*)::int as findings, max(created_at) as "lastFoundAt" from findings.finding f where account_id = ?';
+    if (this.tenant.clientId) {
+      sql += ' and client_id = ?';
+      params.push(this.tenant.clientId);
+    }
+    if (this.tenant.clientId && q.clientId && q.clientId !== this.tenant.clientId) return [];
+    if (q.clientId && !this.tenant.clientId) {
+      sql += ' and client_id = ?';
+      params.push(q.clientId);
+    }
+    if (q.scanId) {
+      sql += ' and scan_id = ?';
+      params.push(q.scanId);
+    }
+    if (q.target) {
+      sql += ` and target like ? escape '\\'`;
+      params.push(`${q.target.replace(/[\\%_]/g, '\\$&')}%`);
+    }
+    if (q.cve) {
+      sql += ' and ?::text = any(cve_ids)';
+      params.push(q.cve.trim().toUpperCase());
+    }
+    if (q.kev === true) sql += ' and exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
+    if (q.kev === false) sql += ' and not exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
+    if (q.severities?.length) {
+      sql += ` and severity in (${q.severities.map(() => '?').join(', ')})`;
+      params.push(...q.severities);
+    }
+    if (q.checkId) {
+      sql += ' and check_id = ?';
+      params.push(q.checkId);
+    }
+    if (q.since) {
+      sql += ' and created_at >= ?';
+      params.push(q.since);
+    }
+    sql += ' group by client_id order by findings desc, client_id';
+    const rows = await this.em.getConnection().execute<{ clientId: string; findings: number; lastFoundAt: Date | string }[]>(sql, params);
+    return rows.map((r) => ({ ...r, lastFoundAt: new Date(r.lastFoundAt) }));
   }
 }
 

@@ -1,8 +1,10 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { FindingsContext } from '../context.js';
+import { AffectedClientType, FindingsClientRefType } from './clients-affected.type.js';
 import { FindingConnectionType } from './finding-connection.type.js';
 import { FindingFilterInput } from './finding.input.js';
 import { toFindingConnection } from './finding.mapper.js';
+import type { FindingQuery } from './finding.repository.js';
 import type { Severity } from './finding.entity.js';
 
 @Resolver()
@@ -14,17 +16,31 @@ export class FindingResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: FindingsContext,
   ): Promise<FindingConnectionType> {
-    const page = await ctx.findings.page(
-      {
-        scanId: filter?.scanId,
-        clientId: filter?.clientId,
-        severities: filter?.severities as Severity[] | null | undefined,
-        checkId: filter?.checkId,
-        since: filter?.since,
-      },
-      first,
-      after,
-    );
+    const page = await ctx.findings.page(toQuery(filter), first, after);
     return toFindingConnection(page);
   }
+
+  @Query(() => [AffectedClientType], {
+    description: "The caller's clients with findings matching the filter, most first: e.g. which clients have a KEV finding (filter: { kev: true }) or CVE-X.",
+  })
+  async clientsAffected(
+    @Arg('filter', () => FindingFilterInput) filter: FindingFilterInput,
+    @Ctx() ctx: FindingsContext,
+  ): Promise<AffectedClientType[]> {
+    const rows = await ctx.findings.clientsAffected(toQuery(filter));
+    return rows.map((r) => Object.assign(new AffectedClientType(), { client: Object.assign(new FindingsClientRefType(), { id: r.clientId }), findings: r.findings, lastFoundAt: r.lastFoundAt }));
+  }
+}
+
+function toQuery(filter: FindingFilterInput | null): FindingQuery {
+  return {
+    scanId: filter?.scanId,
+    clientId: filter?.clientId,
+    severities: filter?.severities as Severity[] | null | undefined,
+    checkId: filter?.checkId,
+    since: filter?.since,
+    cve: filter?.cve,
+    kev: filter?.kev,
+    target: filter?.target,
+  };
 }
