@@ -196,6 +196,41 @@ describe('the scanner through the API', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('follows a problem across scans: fixed when a rescan no longer sees it, regressed when it returns', async () => {
+    let hardened = false;
+    const toggle = http.createServer((_req, res) => {
+      const csp = hardened ? { 'content-security-policy': "default-src 'self'; object-src 'none'" } : {};
+      res.writeHead(200, { 'content-type': 'text/html', ...csp }).end('<!doctype html><title>toggle</title>');
+    });
+    await new Promise<void>((r) => toggle.listen(0, '127.0.0.32', () => r()));
+    const url = `http://127.0.0.32:${(toggle.address() as AddressInfo).port}/`;
+    const completed = async (): Promise<string> => {
+      const id = (await gql(t.stack.gatewayUrl, CREATE, { input: { target: url, targetType: 'URL', profile: 'LIGHT', clientName: 'Lifecycle Ltd' } }, auth())).data!.createScan.id;
+      await eventually(async () => (await gql(t.stack.gatewayUrl, `query($id: ID!) { scan(id: $id) { status } }`, { id }, auth())).data?.scan.status === 'COMPLETED', 60_000, 'the scan completing');
+      return id;
+    };
+    const cspFinding = async (scanId: string) =>
+      (await gql(t.stack.gatewayUrl, `query($f: FindingFilter) { findings(filter: $f) { edges { node { id status firstSeen lastSeen fixedAt regressed occurrences } } } }`, { f: { scanId, checkId: 'headers.csp-missing' } }, auth())).data!.findings.edges[0]?.node;
+    try {
+      const first = await completed();
+      expect(await cspFinding(first)).toMatchObject({ status: 'open', regressed: false, occurrences: 1, fixedAt: null });
+      hardened = true;
+      const second = await completed();
+      expect(await cspFinding(second)).toBeUndefined();
+      const fixed = await cspFinding(first);
+      expect(fixed).toMatchObject({ status: 'fixed', regressed: false });
+      expect(Date.parse(fixed.fixedAt)).toBeGreaterThanOrEqual(Date.parse(fixed.lastSeen));
+      hardened = false;
+      const third = await completed();
+      const back = await cspFinding(third);
+      expect(back).toMatchObject({ status: 'open', regressed: true, occurrences: 2, fixedAt: null });
+      expect(back.firstSeen).toBe(fixed.firstSeen);
+    } finally {
+      toggle.closeAllConnections();
+      await new Promise((r) => toggle.close(r));
+    }
+  });
+
   const kevFile = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'kev', 'known_exploited_vulnerabilities.json');
   it.skipIf(!existsSync(kevFile))('shows which intelligence feeds are loaded, and their versions', async () => {
     const empty = await gql(t.stack.gatewayUrl, `{ intelStatus { feed } }`, {}, auth());

@@ -1,3 +1,4 @@
+import { Migration20261124184521 } from './Migration20261124184521.js';
 import { Migration20261124181558 } from './Migration20261124181558.js';
 import { Migration20261124172018 } from './Migration20261124172018.js';
 import { Migration20261122075640 } from './Migration20261122075640.js';
@@ -8,4 +9,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261122075640', class: Migration20261122075640 },
   { name: 'Migration20261124172018', class: Migration20261124172018 },
   { name: 'Migration20261124181558', class: Migration20261124181558 },
+  { name: 'Migration20261124184521', class: Migration20261124184521 },
 ];

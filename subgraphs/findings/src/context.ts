@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '../../../lib/auth/identity.js';
 import { tenantOf } from '../../../lib/auth/tenant.js';
+import { FindingStateLoader } from './finding/finding-lifecycle.resolver.js';
+import { FindingStateRepository } from './finding/finding-state.repository.js';
 import { FindingService } from './finding/finding.service.js';
 import { EnrichmentService } from './intel/enrichment.service.js';
 
@@ -8,6 +10,7 @@ import { EnrichmentService } from './intel/enrichment.service.js';
 export class FindingsContext {
   readonly findings: FindingService;
   readonly enrichment: EnrichmentService;
+  readonly states: FindingStateLoader;
 
   constructor(
     readonly identity: Identity,
@@ -16,5 +19,6 @@ export class FindingsContext {
   ) {
     this.findings = new FindingService(em, tenantOf(identity));
     this.enrichment = new EnrichmentService(em);
+    this.states = new FindingStateLoader(new FindingStateRepository(em));
   }
 }

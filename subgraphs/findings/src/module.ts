@@ -1,14 +1,16 @@
 import type { ModuleDbSpec } from '../../../lib/db/orm.js';
 import { migrations } from '../migrations/index.js';
 import { FindingEntity } from './finding/finding.entity.js';
+import { FindingStateEntity } from './finding/finding-state.entity.js';
 import { INTEL_ENTITIES } from './intel/intel.entity.js';
 
 /** The findings module's slice of the database. */
 export const findingsDb: ModuleDbSpec = {
   schema: 'findings',
-  entities: [FindingEntity, ...INTEL_ENTITIES],
+  entities: [FindingEntity, FindingStateEntity, ...INTEL_ENTITIES],
   migrations,
 };
 
+export { FindingLifecycle, type Coverage } from './finding/finding-lifecycle.service.js';
 export { fingerprintOf, FindingWriter, type NewFinding, type ScanOwner } from './finding/finding-writer.service.js';
 export type { Severity } from './finding/finding.entity.js';

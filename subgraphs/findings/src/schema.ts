@@ -2,6 +2,7 @@ import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federat
 import type { FindingsContext } from './context.js';
 import { toFindingType } from './finding/finding.mapper.js';
 import { FindingEnrichmentResolver } from './finding/finding-enrichment.resolver.js';
+import { FindingLifecycleResolver } from './finding/finding-lifecycle.resolver.js';
 import { FindingResolver } from './finding/finding.resolver.js';
 import { IntelResolver } from './intel/intel.resolver.js';
 import { ScanFindingsResolver } from './scan/scan-findings.resolver.js';
@@ -10,7 +11,7 @@ import { ScanFindingsType } from './scan/scan-findings.type.js';
 /** The findings subgraph: Finding, the findings list and, on Scan, findings and findingsSummary. */
 export function buildFindingsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [FindingResolver, FindingEnrichmentResolver, ScanFindingsResolver, IntelResolver],
+    resolvers: [FindingResolver, FindingEnrichmentResolver, FindingLifecycleResolver, ScanFindingsResolver, IntelResolver],
     // Entity extensions are reached only through _entities, so they must be named here.
     orphanedTypes: [ScanFindingsType],
     references: {

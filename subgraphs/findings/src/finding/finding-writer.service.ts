@@ -19,6 +19,8 @@ export interface NewFinding {
   cveIds?: string[];
   /** CONFIRMED, FIRM or TENTATIVE: how sure the check is. */
   confidence?: string;
+  /** The scanned host (name or address): what a later scan must cover to verify a fix. */
+  host?: string;
 }
 
 export interface ScanOwner {
@@ -48,7 +50,7 @@ export class FindingWriter {
     if (findings.length === 0) return [];
     const now = new Date();
     const cols =
-      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, location, cve_ids, confidence, fingerprint, created_at)';
+      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, fingerprint, created_at)';
     const values: unknown[] = [];
     const rows = findings.map((f) => {
       values.push(
@@ -64,13 +66,14 @@ export class FindingWriter {
         f.remediation,
         f.cweId,
         f.target.slice(0, 2100),
+        f.host?.slice(0, 300) ?? null,
         f.location?.slice(0, 500) ?? null,
         pgTextArray(f.cveIds ?? []),
         f.confidence ?? 'FIRM',
         fingerprintOf(f),
         now,
       );
-      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::text[], ?, ?, ?)';
+      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?)';
     });
     return this.em
       .getConnection()

@@ -29,6 +29,8 @@ export const FindingSchema = defineEntity({
     cweId: p.string().length(20).nullable(),
     /** What was tested: a URL or an address. */
     target: p.string().length(2100),
+    /** The scanned host (name or address) the target belongs to. */
+    host: p.string().length(300).nullable(),
     /** Where on the target: a header, a cookie name, `file.js:12`, `6379/tcp`. */
     location: p.string().length(500).nullable(),
     /** CVE ids the finding is about, for KEV and EPSS enrichment. */

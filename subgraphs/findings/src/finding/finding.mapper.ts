@@ -22,6 +22,7 @@ export function toFindingType(e: FindingEntity): FindingType {
     confidence: e.confidence,
     fingerprint: e.fingerprint,
     createdAt: e.createdAt,
+    clientId: e.clientId,
   });
 }
 

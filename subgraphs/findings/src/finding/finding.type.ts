@@ -58,4 +58,7 @@ export class FindingType {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  /** The owning client (for lifecycle lookups; the client is reached through Scan.client). */
+  clientId!: string;
 }

@@ -19,6 +19,8 @@ export interface EngineSink {
   checkFinished(e: { probe: string; host: string; findings: number; error?: string; progress: number }): Promise<void>;
   /** Progress past a host that ran no probe (an empty address of a range). */
   progress(percent: number): Promise<void>;
+  /** A host is done: whether its page was read (what verifying fixes of web checks needs). */
+  hostDone?(e: { host: string; pageFetched: boolean }): Promise<void>;
 }
 
 export interface EngineOptions {
@@ -193,6 +195,7 @@ async function scanHost(host: ScanHostInfo, run: HostRun): Promise<boolean> {
   const snapshot = pagePromise ? await pagePromise : null;
   if (snapshot) answered = true;
   else if (pagePromise && !answered) for (const e of pageErrors.slice(0, 2)) run.note(e);
+  await run.sink.hostDone?.({ host: host.hostname, pageFetched: snapshot !== null && !run.signal.aborted });
   return answered;
 }
 
@@ -217,6 +220,7 @@ function toNewFinding(f: ProbeFinding, probe: Probe, host: ScanHostInfo, catalog
     remediation: f.remediation ?? check.remediation,
     cweId: check.cweId,
     target: f.target ?? host.urls[0] ?? host.hostname,
+    host: host.hostname,
     location: f.location ?? null,
     cveIds: f.cveIds ?? [],
     confidence: check.confidence,

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../../../lib/logger.js';
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
-import { fingerprintOf, FindingWriter, type NewFinding } from '../../../findings/src/module.js';
+import { fingerprintOf, FindingLifecycle, FindingWriter, type Coverage, type NewFinding } from '../../../findings/src/module.js';
 import { ScanStateStore } from '../events/scan-state.store.js';
 import { ScanEntity, TERMINAL, type ScanStatus } from '../scan/scan.entity.js';
 import { checkCatalogue, type CheckCatalogue } from '../scanner/catalogue.js';
@@ -58,12 +58,17 @@ export class ScanRunner {
     const profile = this.profileFor(scan.profile as ScanProfile);
     const owner = { accountId: scan.accountId, clientId: scan.clientId, scanId };
     const writer = new FindingWriter(this.deps.findingsOrm.em.fork());
+    const lifecycle = new FindingLifecycle(this.deps.findingsOrm.em.fork());
+    const catalogue = this.deps.catalogue ?? checkCatalogue();
+    // What this scan verifiably looked at: probes that ran to the end on hosts whose page was read.
+    const finishedOk = new Map<string, Set<string>>();
+    const pageRead = new Set<string>();
     const stats = await runEngine({
       target,
       addresses,
       mode: scan.mode as ScanMode,
       profile,
-      catalogue: this.deps.catalogue ?? checkCatalogue(),
+      catalogue,
       policy: this.deps.policy,
       dns: this.deps.dns,
       userAgent: this.deps.userAgent,
@@ -75,10 +80,16 @@ export class ScanRunner {
           await this.state.apply(scanId, {}, { activity: { kind: 'CHECK_STARTED', checkId: e.probe, host: e.host } });
         },
         checkFinished: async (e) => {
+          if (!e.error) {
+            let set = finishedOk.get(e.host);
+            if (!set) finishedOk.set(e.host, (set = new Set()));
+            set.add(e.probe);
+          }
           await this.state.apply(scanId, { progress: e.progress }, { activity: { kind: 'CHECK_FINISHED', checkId: e.probe, host: e.host, detail: e.error ?? null } });
         },
         findings: async (list: NewFinding[]) => {
           const inserted = await writer.record(owner, list);
+          await lifecycle.seen(owner, list);
           const byFingerprint = new Map(list.map((f) => [fingerprintOf(f), f]));
           await this.state.recordFindings(
             scanId,
@@ -90,6 +101,9 @@ export class ScanRunner {
         },
         progress: async (percent) => {
           await this.state.apply(scanId, { progress: percent });
+        },
+        hostDone: async (e) => {
+          if (e.pageFetched) pageRead.add(e.host);
         },
       },
     });
@@ -104,6 +118,15 @@ export class ScanRunner {
           : 'No host of the target answered';
       await this.state.apply(scanId, { status: 'FAILED', error: reason, completedAt: new Date(), stats: { ...stats } });
       return stats;
+    }
+    if (!stats.deadlineReached) {
+      const coverage: Coverage[] = [...pageRead].map((host) => ({
+        host,
+        // DNS probes report nothing when a lookup fails, so their silence proves no fix.
+        checkIds: [...(finishedOk.get(host) ?? [])].filter((p) => p !== 'dns').flatMap((p) => catalogue.probes.find((x) => x.id === p)?.checks.map((c) => c.id) ?? []),
+      }));
+      const fixed = await lifecycle.verifyFixed(owner, coverage);
+      if (fixed > 0) log.info({ fixed }, 'findings verified fixed');
     }
     await this.state.apply(scanId, { status: 'COMPLETED', progress: 100, completedAt: new Date(), stats: { ...stats } });
     return stats;

@@ -1,0 +1,12 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { FindingStateEntity } from './finding-state.entity.js';
+
+/** Reads lifecycle state by (client, fingerprint); callers pass only findings the tenant may see. */
+export class FindingStateRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async byKeys(keys: { clientId: string; fingerprint: string }[]): Promise<FindingStateEntity[]> {
+    if (keys.length === 0) return [];
+    return this.em.find(FindingStateEntity, { $or: keys.map((k) => ({ clientId: k.clientId, fingerprint: k.fingerprint })) }, { disableIdentityMap: true });
+  }
+}
