@@ -213,18 +213,36 @@ describe('the scanner through the API', () => {
       (await gql(t.stack.gatewayUrl, `query($f: FindingFilter) { findings(filter: $f) { edges { node { id status firstSeen lastSeen fixedAt regressed occurrences } } } }`, { f: { scanId, checkId: 'headers.csp-missing' } }, auth())).data!.findings.edges[0]?.node;
     try {
       const first = await completed();
-      expect(await cspFinding(first)).toMatchObject({ status: 'open', regressed: false, occurrences: 1, fixedAt: null });
+      expect(await cspFinding(first)).toMatchObject({ status: 'OPEN', regressed: false, occurrences: 1, fixedAt: null });
       hardened = true;
       const second = await completed();
       expect(await cspFinding(second)).toBeUndefined();
       const fixed = await cspFinding(first);
-      expect(fixed).toMatchObject({ status: 'fixed', regressed: false });
+      expect(fixed).toMatchObject({ status: 'FIXED', regressed: false });
       expect(Date.parse(fixed.fixedAt)).toBeGreaterThanOrEqual(Date.parse(fixed.lastSeen));
       hardened = false;
       const third = await completed();
       const back = await cspFinding(third);
-      expect(back).toMatchObject({ status: 'open', regressed: true, occurrences: 2, fixedAt: null });
+      expect(back).toMatchObject({ status: 'OPEN', regressed: true, occurrences: 2, fixedAt: null });
       expect(back.firstSeen).toBe(fixed.firstSeen);
+      const changed = await gql(
+        t.stack.gatewayUrl,
+        `mutation($i: RemediateFindingInput!) { remediateFinding(input: $i) { id status history { actorKind from to note updatedBy } } }`,
+        { i: { id: back.id, status: 'IN_PROGRESS', note: 'CSP rollout, ticket WEB-7', updatedBy: 'bob@msp.example' } },
+        auth(),
+      );
+      expect(changed.errors).toBeUndefined();
+      expect(changed.data!.remediateFinding.status).toBe('IN_PROGRESS');
+      expect(changed.data!.remediateFinding.history.map((h: any) => [h.actorKind, h.from, h.to])).toEqual([
+        ['scanner', null, 'OPEN'],
+        ['scanner', 'OPEN', 'FIXED'],
+        ['scanner', 'FIXED', 'OPEN'],
+        ['user', 'OPEN', 'IN_PROGRESS'],
+      ]);
+      const illegal = await gql(t.stack.gatewayUrl, `mutation($i: RemediateFindingInput!) { remediateFinding(input: $i) { id } }`, { i: { id: back.id, status: 'ACCEPTED_RISK' } }, auth());
+      expect(illegal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const unknown = await gql(t.stack.gatewayUrl, `mutation($i: RemediateFindingInput!) { remediateFinding(input: $i) { id } }`, { i: { id: back.id, status: 'DONE' } }, auth());
+      expect(unknown.errors?.[0]?.message).toMatch(/DONE/);
     } finally {
       toggle.closeAllConnections();
       await new Promise((r) => toggle.close(r));

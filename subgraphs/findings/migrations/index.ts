@@ -1,3 +1,4 @@
+import { Migration20261124184918 } from './Migration20261124184918.js';
 import { Migration20261124184521 } from './Migration20261124184521.js';
 import { Migration20261124181558 } from './Migration20261124181558.js';
 import { Migration20261124172018 } from './Migration20261124172018.js';
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261124172018', class: Migration20261124172018 },
   { name: 'Migration20261124181558', class: Migration20261124181558 },
   { name: 'Migration20261124184521', class: Migration20261124184521 },
+  { name: 'Migration20261124184918', class: Migration20261124184918 },
 ];

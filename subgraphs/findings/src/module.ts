@@ -1,13 +1,14 @@
 import type { ModuleDbSpec } from '../../../lib/db/orm.js';
 import { migrations } from '../migrations/index.js';
 import { FindingEntity } from './finding/finding.entity.js';
+import { FindingHistoryEntity } from './finding/finding-history.entity.js';
 import { FindingStateEntity } from './finding/finding-state.entity.js';
 import { INTEL_ENTITIES } from './intel/intel.entity.js';
 
 /** The findings module's slice of the database. */
 export const findingsDb: ModuleDbSpec = {
   schema: 'findings',
-  entities: [FindingEntity, FindingStateEntity, ...INTEL_ENTITIES],
+  entities: [FindingEntity, FindingStateEntity, FindingHistoryEntity, ...INTEL_ENTITIES],
   migrations,
 };
 

@@ -56,6 +56,15 @@ describe('findings across scans', () => {
 
     await life().seen({ accountId, clientId, scanId: s4 }, [csp()], new Date('2026-01-04T00:00:00Z'));
     expect(await state(clientId)).toMatchObject({ status: 'open', regressed: true, fixedAt: null, occurrences: 3 });
+    const trail = await sql.query(
+      `select h.from_status, h.to_status, h.actor_kind, h.scan_id from findings.finding_history h join findings.finding_state s on s.id = h.state_id where s.client_id = $1 order by h.id`,
+      [clientId],
+    );
+    expect(trail.rows.map((r) => [r.from_status, r.to_status, r.actor_kind, r.scan_id])).toEqual([
+      [null, 'open', 'scanner', s1],
+      ['open', 'fixed', 'scanner', s3],
+      ['fixed', 'open', 'scanner', s4],
+    ]);
   });
 
   it('fixes nothing a scan did not cover, nor what it saw', async () => {

@@ -1,8 +1,12 @@
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { FindingsContext } from '../context.js';
 import { Batcher } from '../../../../lib/graphql/batch.js';
 import type { FindingStateEntity } from './finding-state.entity.js';
 import { FindingStateRepository } from './finding-state.repository.js';
+import { FindingRemediationService } from './finding-remediation.service.js';
+import { FindingHistoryEntryType, FindingStatusEnum, RemediateFindingInput } from './finding-remediation.type.js';
+import type { FindingStatus } from './finding-state.entity.js';
+import { toFindingType } from './finding.mapper.js';
 import { FindingType } from './finding.type.js';
 
 /** Lifecycle of a finding's problem across scans, batched per request. */
@@ -32,10 +36,35 @@ export function effectiveStatus(s: Pick<FindingStateEntity, 'status' | 'accepted
 
 @Resolver(() => FindingType)
 export class FindingLifecycleResolver {
-  @FieldResolver(() => String, { description: 'open, in_progress, fixed or accepted_risk, for this problem of this client across scans.' })
-  async status(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string> {
+  @FieldResolver(() => FindingStatusEnum, { description: 'Of this problem of this client, across scans.' })
+  async status(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<FindingStatusEnum> {
     const s = await ctx.states.of(f);
-    return s ? effectiveStatus(s) : 'open';
+    return (s ? effectiveStatus(s) : 'open') as FindingStatusEnum;
+  }
+
+  @FieldResolver(() => [FindingHistoryEntryType], { description: 'Every status change, oldest first: by whom, when, from, to, why. Append-only.' })
+  async history(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<FindingHistoryEntryType[]> {
+    const s = await ctx.states.of(f);
+    if (!s) return [];
+    const rows = await new FindingStateRepository(ctx.em).history(s.id, f.clientId);
+    return rows.map((h) =>
+      Object.assign(new FindingHistoryEntryType(), {
+        at: h.at,
+        actorKind: h.actorKind,
+        actor: h.actor,
+        updatedBy: h.updatedBy ?? null,
+        from: (h.fromStatus ?? null) as FindingStatusEnum | null,
+        to: h.toStatus as FindingStatusEnum,
+        note: h.note ?? null,
+        scanId: h.scanId ?? null,
+      }),
+    );
+  }
+
+  @Mutation(() => FindingType, { description: 'Changes the status of a finding (and so of its problem across scans), recorded in its history.' })
+  async remediateFinding(@Arg('input', () => RemediateFindingInput) input: RemediateFindingInput, @Ctx() ctx: FindingsContext): Promise<FindingType> {
+    const finding = await new FindingRemediationService(ctx.em, ctx.identity).remediate({ ...input, status: input.status as FindingStatus });
+    return toFindingType(finding);
   }
 
   @FieldResolver(() => Date, { description: 'When a scan first saw this problem on this client.' })
