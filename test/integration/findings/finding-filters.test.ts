@@ -76,6 +76,11 @@ describe.skipIf(!existsSync(KEV))('finding filters by CVE, KEV and target', () =
     expect(ids(await service().page({ target: 'https://shop_example' }, 50, null))).toEqual([]); // _ is not a wildcard
   });
 
+  it('counts findings no scan has followed yet as open', async () => {
+    expect(ids(await service().page({ statuses: ['open'] }, 50, null))).toEqual(['apache', 'headers', 'nginx']);
+    expect(ids(await service().page({ statuses: ['fixed'] }, 50, null))).toEqual([]);
+  });
+
   it('refuses a malformed CVE id with a clear error', async () => {
     await expect(service().page({ cve: 'log4shell' }, 50, null)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.cve' } });
   });

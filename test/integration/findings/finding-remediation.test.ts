@@ -5,6 +5,7 @@ import type { Identity } from '../../../lib/auth/identity.js';
 import { SCOPES } from '../../../lib/auth/tenant.js';
 import { openModuleOrm, type MikroORM } from '../../../lib/db/orm.js';
 import { FindingRemediationService } from '../../../subgraphs/findings/src/finding/finding-remediation.service.js';
+import { FindingService } from '../../../subgraphs/findings/src/finding/finding.service.js';
 import { FindingStateRepository } from '../../../subgraphs/findings/src/finding/finding-state.repository.js';
 import { FindingStateEntity } from '../../../subgraphs/findings/src/finding/finding-state.entity.js';
 import { findingsDb, FindingLifecycle, FindingWriter, type NewFinding } from '../../../subgraphs/findings/src/module.js';
@@ -90,5 +91,13 @@ describe('remediating findings by hand', () => {
     await expect(sql.query(`delete from findings.finding_history`)).rejects.toThrow(/append-only/);
     await expect(sql.query(`truncate findings.finding_history`)).rejects.toThrow(/append-only/);
     expect((await sql.query(`select count(*)::int as n from findings.finding_history where note = 'rewritten'`)).rows[0].n).toBe(0);
+  });
+
+  it('filters findings and affected clients by the status of their problem', async () => {
+    const findings = new FindingService(orm.em.fork(), { accountId, clientId: null });
+    expect((await findings.page({ statuses: ['fixed'] }, 50, null)).items.map((f) => f.id)).toEqual([findingId]);
+    expect((await findings.page({ statuses: ['open', 'in_progress'] }, 50, null)).items).toEqual([]);
+    expect(await findings.clientsAffected({ statuses: ['open'] })).toEqual([]);
+    expect((await findings.clientsAffected({ statuses: ['fixed'] })).map((c) => c.clientId)).toEqual([clientId]);
   });
 });

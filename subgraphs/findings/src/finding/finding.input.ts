@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { FindingStatusEnum } from './finding-remediation.type.js';
 import { SeverityEnum } from './finding.type.js';
 
 /** Filters for the findings list; all optional, combined with AND. */
@@ -27,4 +28,7 @@ export class FindingFilterInput {
 
   @Field(() => String, { nullable: true, description: 'Only findings whose target is this URL, host or address, or starts with it.' })
   target?: string | null;
+
+  @Field(() => [FindingStatusEnum], { nullable: true, description: 'Only findings whose problem has one of these statuses now.' })
+  statuses?: FindingStatusEnum[] | null;
 }

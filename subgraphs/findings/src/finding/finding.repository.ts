@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
 import type { Cursor } from '../../../../lib/graphql/cursor.js';
 import { FindingEntity, SEVERITIES, type Severity } from './finding.entity.js';
@@ -12,6 +12,8 @@ export interface FindingQuery {
   cve?: string | null;
   kev?: boolean | null;
   target?: string | null;
+  /** Lifecycle statuses (open, in_progress, fixed, accepted_risk) of the finding's problem. */
+  statuses?: string[] | null;
 }
 
 export type SeverityCounts = Record<Lowercase<Severity>, number> & { total: number };
@@ -58,6 +60,14 @@ export class FindingRepository {
     if (q.checkId) where.checkId = q.checkId;
     if (q.since) where.createdAt = { $gte: q.since };
     if (q.cve) where.cveIds = { $contains: [q.cve.trim().toUpperCase()] };
+    if (q.statuses?.length) {
+      // The effective status: the problem's state, open without one, open again once an accepted risk lapsed.
+      const status = raw(
+        (a: string) =>
+          `coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = ${a}.client_id and s.fingerprint = ${a}.fingerprint), 'open')`,
+      );
+      where[status as unknown as string] = { $in: q.statuses };
+    }
     if (q.target) where.target = { $like: `${q.target.replace(/[\\%_]/g, '\\$&')}%` };
     return where as FilterQuery<FindingEntity>;
   }
@@ -131,6 +141,10 @@ export class FindingRepository {
     if (q.cve) {
       sql += ' and ?::text = any(cve_ids)';
       params.push(q.cve.trim().toUpperCase());
+    }
+    if (q.statuses?.length) {
+      sql += ` and coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = f.client_id and s.fingerprint = f.fingerprint), 'open') in (${q.statuses.map(() => '?').join(', ')})`;
+      params.push(...q.statuses);
     }
     if (q.kev === true) sql += ' and exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
     if (q.kev === false) sql += ' and not exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';

@@ -42,5 +42,6 @@ function toQuery(filter: FindingFilterInput | null): FindingQuery {
     cve: filter?.cve,
     kev: filter?.kev,
     target: filter?.target,
+    statuses: filter?.statuses,
   };
 }
