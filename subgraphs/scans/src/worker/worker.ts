@@ -8,6 +8,7 @@ import { openModule } from '../../../../lib/http/subgraph-boot.js';
 import { createLogger } from '../../../../lib/logger.js';
 import { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { findingsDb } from '../../../findings/src/module.js';
+import { startIntelRefresh } from '../../../findings/src/intel/intel-refresh.job.js';
 import { scansDb } from '../module.js';
 import { openScanQueue, SCAN_QUEUE, type ScanJob } from '../queue/scan-queue.js';
 import { ScanEventBus } from '../events/scan-event.bus.js';
@@ -28,6 +29,10 @@ export const workerEnv = commonEnv
     SCAN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
     /** PEM file of an extra CA trusted when judging certificates (e.g. a lab's own CA). */
     SCAN_EXTRA_CA_FILE: z.string().optional(),
+    /** A folder of intel feeds (laid out like ../shared/data) to reload on a schedule; unset: no refresh. */
+    INTEL_SYNC_FROM: z.string().optional(),
+    /** When to reload it (cron, UTC). */
+    INTEL_SYNC_CRON: z.string().default('0 4 * * *'),
     /** Port of the worker's /healthz and /readyz; 0 picks a free one. */
     WORKER_HEALTH_PORT: port(0),
   });
@@ -63,6 +68,7 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     ...(env.SCAN_EXTRA_CA_FILE ? { ca: readFileSync(env.SCAN_EXTRA_CA_FILE, 'utf8') } : {}),
     userAgent: SCANNER_USER_AGENT,
   });
+  const intel = env.INTEL_SYNC_FROM ? await startIntelRefresh({ databaseUrl: env.DATABASE_URL, from: env.INTEL_SYNC_FROM, cron: env.INTEL_SYNC_CRON, log }) : null;
   // Cancellation reaches the worker running the scan through the same events subscribers get.
   const bus = new ScanEventBus(env.DATABASE_URL, log);
   await bus.start();
@@ -127,6 +133,7 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
       health.close();
       await queue.stop({ graceful: true, timeout: 10_000 });
       await bus.close();
+      await intel?.close();
       await scansOrm.close();
       await findingsOrm.close();
     },
