@@ -192,6 +192,12 @@ describe('the scanner through the API', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].client.name).toBeTruthy();
     expect(rows[0].findings).toBeGreaterThan(0);
+    const worst = await gql(t.stack.gatewayUrl, `{ findings(orderBy: SCORE, first: 20) { edges { cursor node { fixfirstScore } } } }`, {}, auth());
+    expect(worst.errors).toBeUndefined();
+    const scores = worst.data!.findings.edges.map((e: any) => e.node.fixfirstScore);
+    expect(scores.length).toBeGreaterThan(3);
+    expect([...scores].sort((a: number, b: number) => b - a)).toEqual(scores);
+    expect(worst.data!.findings.edges[0].cursor).toMatch(/^score:/);
     const bad = await gql(t.stack.gatewayUrl, `{ clientsAffected(filter: { cve: "log4shell" }) { findings } }`, {}, auth());
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

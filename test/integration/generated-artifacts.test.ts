@@ -30,7 +30,12 @@ describe('generated artifacts', () => {
     expect(args('Mutation', 'createScan')).toEqual(['Scan!', { input: 'CreateScanInput!' }]);
     expect(args('Query', 'scan')).toEqual(['Scan', { id: 'ID!' }]);
     expect(args('Query', 'scans')).toEqual(['ScanConnection!', { first: 'Int', after: 'String' }]);
-    expect(args('Query', 'findings')).toEqual(['FindingConnection!', { filter: 'FindingFilter', first: 'Int', after: 'String' }]);
+    expect(args('Query', 'findings')).toEqual(['FindingConnection!', { filter: 'FindingFilter', first: 'Int', after: 'String', orderBy: 'FindingOrder!' }]);
+    expect(args('Mutation', 'cancelScan')).toEqual(['Scan!', { id: 'ID!' }]);
+    expect(args('Mutation', 'remediateFinding')).toEqual(['Finding!', { input: 'RemediateFindingInput!' }]);
+    expect(args('Subscription', 'scanEvents')).toEqual(['ScanEvent!', { id: 'ID!' }]);
+    expect(args('Query', 'checks')).toEqual(['[Check!]!', { category: 'String', mode: 'ScanMode', profile: 'ScanProfile' }]);
+    expect(args('Query', 'intelStatus')).toEqual(['[IntelFeedStatus!]!', {}]);
     expect(args('Subscription', 'scanUpdated')).toEqual(['Scan!', { id: 'ID!' }]);
     expect(args('Query', 'me')).toEqual(['Me!', {}]);
     expect(args('Scan', 'findingsSummary')).toEqual(['FindingsSummary!', {}]);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from 'uuidv7';
 import type { Severity } from './finding.entity.js';
+import { cveFacts, scoreWith, type Query } from './finding-score.repository.js';
 
 /** What a check reports; the writer adds identity, tenancy and time. */
 export interface NewFinding {
@@ -43,14 +44,22 @@ export function fingerprintOf(f: Pick<NewFinding, 'checkId' | 'target' | 'locati
 export class FindingWriter {
   constructor(private readonly em: EntityManager) {}
 
+  /** pg-style `$n` SQL on the ORM's connection; arrays go as PostgreSQL literals (no list expansion). */
+  private readonly query: Query = (sql, params) =>
+    this.em.getConnection().execute(
+      sql.replace(/\$\d+/g, '?'),
+      params.map((p) => (Array.isArray(p) ? pgTextArray(p as string[]) : p)),
+    );
+
   /** Inserts what is new; returns the ids and fingerprints of the rows actually inserted. */
   async record(owner: ScanOwner, findings: NewFinding[]): Promise<{ id: string; fingerprint: string }[]> {
     // One row per fingerprint, even if a check reported the same problem twice.
     findings = [...new Map(findings.map((f) => [fingerprintOf(f), f])).values()];
     if (findings.length === 0) return [];
     const now = new Date();
+    const facts = await cveFacts(this.query, [...new Set(findings.flatMap((f) => f.cveIds ?? []))]);
     const cols =
-      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, fingerprint, created_at)';
+      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, score, fingerprint, created_at)';
     const values: unknown[] = [];
     const rows = findings.map((f) => {
       values.push(
@@ -70,10 +79,11 @@ export class FindingWriter {
         f.location?.slice(0, 500) ?? null,
         pgTextArray(f.cveIds ?? []),
         f.confidence ?? 'FIRM',
+        scoreWith(f, facts),
         fingerprintOf(f),
         now,
       );
-      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?)';
+      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?)';
     });
     return this.em
       .getConnection()

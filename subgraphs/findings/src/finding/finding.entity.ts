@@ -14,6 +14,8 @@ export const FindingSchema = defineEntity({
     { name: 'finding_account_created_idx', properties: ['accountId', 'createdAt', 'id'] },
     { name: 'finding_client_created_idx', properties: ['clientId', 'createdAt', 'id'] },
     { name: 'finding_scan_created_idx', properties: ['scanId', 'createdAt', 'id'] },
+    { name: 'finding_account_score_idx', properties: ['accountId', 'score', 'id'] },
+    { name: 'finding_client_score_idx', properties: ['clientId', 'score', 'id'] },
   ],
   properties: {
     id: p.uuid().primary().onCreate(() => uuidv7()),
@@ -37,6 +39,8 @@ export const FindingSchema = defineEntity({
     cveIds: p.array().columnType('text[]').defaultRaw(`'{}'`),
     /** How sure the check is: CONFIRMED, FIRM or TENTATIVE. */
     confidence: p.string().length(16).default('FIRM'),
+    /** The fixfirst score as of the last write or feed update (for ordering; the API computes it fresh). */
+    score: p.double().runtimeType('number').default(0),
     /** Stable identity of the problem: check id + target (+ location). */
     fingerprint: p.string().length(64),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { FindingStatusEnum } from './finding-remediation.type.js';
 import { SeverityEnum } from './finding.type.js';
 
@@ -31,4 +31,13 @@ export class FindingFilterInput {
 
   @Field(() => [FindingStatusEnum], { nullable: true, description: 'Only findings whose problem has one of these statuses now.' })
   statuses?: FindingStatusEnum[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'Only findings whose fixfirst score is at least this (0-10).' })
+  minScore?: number | null;
 }
+
+export enum FindingOrderEnum {
+  NEWEST = 'NEWEST',
+  SCORE = 'SCORE',
+}
+registerEnumType(FindingOrderEnum, { name: 'FindingOrder', description: 'NEWEST: by creation, newest first; SCORE: by fixfirst score, worst first.' })

@@ -2,7 +2,6 @@ import type { FindingEntity } from './finding.entity.js';
 import type { FindingPage } from './finding.service.js';
 import { FindingConnectionType, FindingEdgeType } from './finding-connection.type.js';
 import { FindingType, type SeverityEnum } from './finding.type.js';
-import { encodeCursor } from '../../../../lib/graphql/cursor.js';
 import { PageInfoType } from '../../../../lib/graphql/page-info.type.js';
 
 export function toFindingType(e: FindingEntity): FindingType {
@@ -28,7 +27,7 @@ export function toFindingType(e: FindingEntity): FindingType {
 
 export function toFindingConnection(page: FindingPage): FindingConnectionType {
   return Object.assign(new FindingConnectionType(), {
-    edges: page.items.map((e) => Object.assign(new FindingEdgeType(), { cursor: encodeCursor(e), node: toFindingType(e) })),
+    edges: page.items.map((e, i) => Object.assign(new FindingEdgeType(), { cursor: page.cursors[i]!, node: toFindingType(e) })),
     pageInfo: Object.assign(new PageInfoType(), { hasNextPage: page.hasNextPage, endCursor: page.endCursor }),
   });
 }

@@ -1,6 +1,5 @@
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
-import type { Cursor } from '../../../../lib/graphql/cursor.js';
 import { FindingEntity, SEVERITIES, type Severity } from './finding.entity.js';
 
 export interface FindingQuery {
@@ -14,7 +13,15 @@ export interface FindingQuery {
   target?: string | null;
   /** Lifecycle statuses (open, in_progress, fixed, accepted_risk) of the finding's problem. */
   statuses?: string[] | null;
+  /** Only findings scoring at least this (0-10). */
+  minScore?: number | null;
 }
+
+/** NEWEST: (created_at, id) descending; SCORE: (score, id) descending, worst first. */
+export type FindingOrder = 'NEWEST' | 'SCORE';
+
+/** A keyset position in either order. */
+export type FindingCursor = { order: 'NEWEST'; createdAt: Date; id: string } | { order: 'SCORE'; score: number; id: string };
 
 export type SeverityCounts = Record<Lowercase<Severity>, number> & { total: number };
 
@@ -68,6 +75,7 @@ export class FindingRepository {
       );
       where[status as unknown as string] = { $in: q.statuses };
     }
+    if (q.minScore !== undefined && q.minScore !== null) where.score = { $gte: q.minScore };
     if (q.target) where.target = { $like: `${q.target.replace(/[\\%_]/g, '\\$&')}%` };
     return where as FilterQuery<FindingEntity>;
   }
@@ -80,15 +88,15 @@ export class FindingRepository {
     return this.em.findOne(FindingEntity, { ...(where as object), id } as FilterQuery<FindingEntity>);
   }
 
-  /** Keyset page on (created_at, id) descending; fetches one extra row to know if more exist. */
-  async page(q: FindingQuery, first: number, after: Cursor | null): Promise<FindingEntity[]> {
+  /** Keyset page, newest or worst first; fetches one extra row to know if more exist. */
+  async page(q: FindingQuery, first: number, after: FindingCursor | null, order: FindingOrder = 'NEWEST'): Promise<FindingEntity[]> {
     const where = await this.fullWhere(q);
     if (!where) return [];
-    const keyset = after
-      ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
-      : {};
+    let keyset = {};
+    if (after?.order === 'NEWEST') keyset = { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] };
+    if (after?.order === 'SCORE') keyset = { $or: [{ score: { $lt: after.score } }, { score: after.score, id: { $lt: after.id } }] };
     return this.em.find(FindingEntity, { $and: [where, keyset] } as FilterQuery<FindingEntity>, {
-      orderBy: { createdAt: 'desc', id: 'desc' },
+      orderBy: order === 'SCORE' ? { score: 'desc', id: 'desc' } : { createdAt: 'desc', id: 'desc' },
       limit: first + 1,
     });
   }
@@ -145,6 +153,10 @@ export class FindingRepository {
     if (q.statuses?.length) {
       sql += ` and coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = f.client_id and s.fingerprint = f.fingerprint), 'open') in (${q.statuses.map(() => '?').join(', ')})`;
       params.push(...q.statuses);
+    }
+    if (q.minScore !== undefined && q.minScore !== null) {
+      sql += ' and score >= ?';
+      params.push(q.minScore);
     }
     if (q.kev === true) sql += ' and exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
     if (q.kev === false) sql += ' and not exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';

@@ -2,21 +2,22 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { FindingsContext } from '../context.js';
 import { AffectedClientType, FindingsClientRefType } from './clients-affected.type.js';
 import { FindingConnectionType } from './finding-connection.type.js';
-import { FindingFilterInput } from './finding.input.js';
+import { FindingFilterInput, FindingOrderEnum } from './finding.input.js';
 import { toFindingConnection } from './finding.mapper.js';
 import type { FindingQuery } from './finding.repository.js';
 import type { Severity } from './finding.entity.js';
 
 @Resolver()
 export class FindingResolver {
-  @Query(() => FindingConnectionType, { description: "Findings across the caller's scans, newest first." })
+  @Query(() => FindingConnectionType, { description: "Findings across the caller's scans, newest first, or worst first (orderBy: SCORE)." })
   async findings(
     @Arg('filter', () => FindingFilterInput, { nullable: true }) filter: FindingFilterInput | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1-100 (default 50).' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('orderBy', () => FindingOrderEnum, { defaultValue: FindingOrderEnum.NEWEST }) orderBy: FindingOrderEnum,
     @Ctx() ctx: FindingsContext,
   ): Promise<FindingConnectionType> {
-    const page = await ctx.findings.page(toQuery(filter), first, after);
+    const page = await ctx.findings.page(toQuery(filter), first, after, orderBy);
     return toFindingConnection(page);
   }
 
@@ -43,5 +44,6 @@ function toQuery(filter: FindingFilterInput | null): FindingQuery {
     kev: filter?.kev,
     target: filter?.target,
     statuses: filter?.statuses,
+    minScore: filter?.minScore,
   };
 }

@@ -4,10 +4,12 @@ import { BadUserInputError } from '../../../../lib/errors.js';
 import { Batcher } from '../../../../lib/graphql/batch.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/graphql/cursor.js';
 import type { FindingEntity } from './finding.entity.js';
-import { emptyCounts, FindingRepository, type FindingQuery, type SeverityCounts } from './finding.repository.js';
+import { emptyCounts, FindingRepository, type FindingCursor, type FindingOrder, type FindingQuery, type SeverityCounts } from './finding.repository.js';
 
 export interface FindingPage {
   items: FindingEntity[];
+  /** Each item's cursor, in the page's order. */
+  cursors: string[];
   hasNextPage: boolean;
   endCursor: string | null;
 }
@@ -22,14 +24,13 @@ export class FindingService {
     this.summaries = new Batcher((ids) => this.repo.countsByScan(ids), () => emptyCounts());
   }
 
-  async page(query: FindingQuery, first: number | null | undefined, after: string | null | undefined): Promise<FindingPage> {
+  async page(query: FindingQuery, first: number | null | undefined, after: string | null | undefined, order: FindingOrder = 'NEWEST'): Promise<FindingPage> {
     validate(query);
     const size = pageSize(first);
-    const cursor = decodeCursor(after);
-    const rows = await this.repo.page(query, size, cursor);
+    const rows = await this.repo.page(query, size, decodeFindingCursor(after, order), order);
     const items = rows.slice(0, size);
-    const last = items.at(-1);
-    return { items, hasNextPage: rows.length > size, endCursor: last ? encodeCursor(last) : null };
+    const cursors = items.map((e) => (order === 'SCORE' ? `score:${e.score}:${e.id}` : encodeCursor(e)));
+    return { items, cursors, hasNextPage: rows.length > size, endCursor: cursors.at(-1) ?? null };
   }
 
   /** The caller's clients with findings matching the query, most first. */
@@ -51,7 +52,24 @@ export class FindingService {
 /** Rejects malformed filters with every problem named, before any query runs. */
 function validate(query: FindingQuery): void {
   const issues: { field: string; message: string }[] = [];
+  if (query.minScore !== undefined && query.minScore !== null && !(query.minScore >= 0 && query.minScore <= 10)) {
+    issues.push({ field: 'filter.minScore', message: 'minScore must be between 0 and 10' });
+  }
   if (query.cve && !/^CVE-\d{4}-\d{4,19}$/i.test(query.cve.trim())) issues.push({ field: 'filter.cve', message: `"${query.cve}" is not a CVE id such as CVE-2021-41773` });
   if (query.target && query.target.length > 2100) issues.push({ field: 'filter.target', message: 'target is longer than 2100 characters' });
   if (issues.length > 0) throw new BadUserInputError(issues);
+}
+
+/** `score:<score>:<id>` for the SCORE order, the shared `<created_at>:<id>` otherwise. */
+function decodeFindingCursor(raw: string | null | undefined, order: FindingOrder): FindingCursor | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  const isScore = raw.startsWith('score:');
+  if (isScore !== (order === 'SCORE')) throw new BadUserInputError([{ field: 'after', message: `is a cursor of another order than ${order}` }]);
+  if (!isScore) {
+    const c = decodeCursor(raw)!;
+    return { order: 'NEWEST', createdAt: c.createdAt, id: c.id };
+  }
+  const m = /^score:(\d+(?:\.\d+)?):([0-9a-f-]{36})$/i.exec(raw);
+  if (!m) throw new BadUserInputError([{ field: 'after', message: 'is not a cursor returned by this API' }]);
+  return { order: 'SCORE', score: Number(m[1]), id: m[2]! };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../../../lib/logger.js';
 import { readFeed, versionFromName, type FeedFile, type FeedSource } from './feed-source.js';
+import { rescoreCveFindings } from '../finding/finding-score.repository.js';
 import type { FeedName } from './intel.entity.js';
 import { parseAttack } from './parsers/attack.parser.js';
 import { parseCwe } from './parsers/cwe.parser.js';
@@ -37,6 +38,8 @@ export interface FeedSyncResult {
   dataDate?: string | null;
   records?: number;
   error?: string;
+  /** KEV and EPSS loads: findings whose stored score changed. */
+  rescored?: number;
   ms: number;
 }
 
@@ -96,8 +99,13 @@ export class IntelSyncService {
       await client.query('rollback').catch(() => undefined);
       throw err;
     }
-    this.log.info({ feed: source.feed, version: parsed.version, records: parsed.recordCount }, 'intel feed loaded');
-    return done({ outcome: 'loaded', version: parsed.version, dataDate: parsed.dataDate, records: parsed.recordCount });
+    // Scores of findings about CVEs depend on KEV and EPSS: bring the stored ones up to date.
+    const rescored =
+      source.feed === 'kev' || source.feed === 'epss'
+        ? await rescoreCveFindings(async (sql, params) => (await client.query(sql, params)).rows)
+        : undefined;
+    this.log.info({ feed: source.feed, version: parsed.version, records: parsed.recordCount, rescored }, 'intel feed loaded');
+    return done({ outcome: 'loaded', version: parsed.version, dataDate: parsed.dataDate, records: parsed.recordCount, ...(rescored !== undefined ? { rescored } : {}) });
   }
 }
 
