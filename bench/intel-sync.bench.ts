@@ -9,6 +9,8 @@ import { migrateModule, openModuleOrm } from '../lib/db/orm.js';
 import { createLogger } from '../lib/logger.js';
 import { freePort } from '../lib/net/free-port.js';
 import { REPO_ROOT } from '../lib/paths.js';
+import pg from 'pg';
+import { rescoreCveFindings } from '../subgraphs/findings/src/finding/finding-score.repository.js';
 import { findingsDb } from '../subgraphs/findings/src/module.js';
 
 const run = promisify(execFile);
@@ -40,8 +42,43 @@ export async function intelSyncBench(): Promise<void> {
     console.log(warm.trimEnd().split('\n').at(-1));
     const ms = (out: string): number => Number(/total (\d+) ms/.exec(out)?.[1] ?? NaN);
     console.log(`ratio full load / unchanged: ${(ms(cold) / ms(warm)).toFixed(1)}`);
+    await rescoreBench(db.url);
   } finally {
     await db.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const RESCORE_FINDINGS = Number(process.env.BENCH_RESCORE_FINDINGS ?? 100_000);
+
+/**
+ * Re-scoring after an EPSS update: findings about CVEs (real ids from the loaded EPSS file) are
+ * inserted with a stale score, then rescored. Baseline in the same run: the same rescoring when
+ * nothing changed (read and compute only).
+ */
+async function rescoreBench(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const query = async <T>(sql: string, params: unknown[]): Promise<T[]> => (await client.query(sql, params)).rows as T[];
+    const cves = (await client.query<{ cve_id: string }>(`select cve_id from findings.intel_epss order by cve_id desc limit 5000`)).rows.map((r) => r.cve_id);
+    await client.query(
+      `insert into findings.finding (id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, target, cve_ids, confidence, score, fingerprint, created_at)
+       select gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'software.known-vulnerable',
+              (array['CRITICAL','HIGH','MEDIUM','LOW'])[1 + i % 4], 't', 'd', '{}', 'r', 'https://bench.example/', array[($1::text[])[1 + i % $2::int]], 'FIRM', 0, md5(i::text), now()
+       from generate_series(1, $3) as i`,
+      [cves, cves.length, RESCORE_FINDINGS],
+    );
+    let started = performance.now();
+    const changed = await rescoreCveFindings(query);
+    const full = performance.now() - started;
+    started = performance.now();
+    const again = await rescoreCveFindings(query);
+    const unchanged = performance.now() - started;
+    console.log(`\n## Re-scoring ${RESCORE_FINDINGS} findings about CVEs after an EPSS update`);
+    console.log(`rescored ${changed} in ${full.toFixed(0)} ms: ${((RESCORE_FINDINGS * 1000) / full).toFixed(0)} findings/s`);
+    console.log(`nothing changed (${again} written): ${unchanged.toFixed(0)} ms; ratio ${(full / unchanged).toFixed(2)}`);
+  } finally {
+    await client.end();
   }
 }
