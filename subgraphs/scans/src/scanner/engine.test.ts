@@ -46,13 +46,15 @@ afterAll(async () => {
 function recordingSink() {
   const events: string[] = [];
   const findings: NewFinding[] = [];
+  const hosts: { host: string; verifiable: boolean }[] = [];
   const sink: EngineSink = {
+    hostDone: async (e) => void hosts.push(e),
     checkStarted: async (e) => void events.push(`start ${e.probe}`),
     checkFinished: async (e) => void events.push(`end ${e.probe} ${e.findings}${e.error ? ` error=${e.error}` : ''}`),
     findings: async (list) => void findings.push(...list),
     progress: async () => undefined,
   };
-  return { sink, events, findings };
+  return { sink, events, findings, hosts };
 }
 
 function run(probes: Probe[], opts: { allow?: string[]; mode?: 'PASSIVE' | 'ACTIVE'; deadlineMs?: number; budget?: number; signal?: AbortSignal } = {}) {
@@ -174,5 +176,26 @@ describe('runEngine', () => {
     clearTimeout(stop);
     expect(stats.cancelled).toBe(true);
     expect(stats.deadlineReached).toBe(false);
+  });
+
+  it("calls a host verifiable only when its page was read and no request was left unanswered", async () => {
+    const reads: Probe = { id: 'headers', title: 't', checks: [def('headers.v')], mode: 'PASSIVE', profile: 'LIGHT', run: async (ctx) => void (await ctx.page()) };
+    const clean = run([reads]);
+    await clean.done;
+    expect(clean.hosts).toEqual([{ host: '127.0.0.21', verifiable: true }]);
+    const timesOut: Probe = {
+      id: 'exposure',
+      title: 't',
+      checks: [def('exposure.v')],
+      mode: 'PASSIVE',
+      profile: 'LIGHT',
+      run: async (ctx) => {
+        // A probe that swallows its failure, as probes do for an unanswered path.
+        await ctx.http.fetch(new URL('/tarpit', base).href, { timeoutMs: 300 }).catch(() => undefined);
+      },
+    };
+    const flaky = run([reads, timesOut]);
+    await flaky.done;
+    expect(flaky.hosts).toEqual([{ host: '127.0.0.21', verifiable: false }]);
   });
 });

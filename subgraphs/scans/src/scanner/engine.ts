@@ -19,8 +19,11 @@ export interface EngineSink {
   checkFinished(e: { probe: string; host: string; findings: number; error?: string; progress: number }): Promise<void>;
   /** Progress past a host that ran no probe (an empty address of a range). */
   progress(percent: number): Promise<void>;
-  /** A host is done: whether its page was read (what verifying fixes of web checks needs). */
-  hostDone?(e: { host: string; pageFetched: boolean }): Promise<void>;
+  /**
+   * A host is done. `verifiable`: its page was read and no request to it failed without a definite
+   * answer, so what the scan did not see there may be taken as gone.
+   */
+  hostDone?(e: { host: string; verifiable: boolean }): Promise<void>;
 }
 
 export interface EngineOptions {
@@ -195,7 +198,8 @@ async function scanHost(host: ScanHostInfo, run: HostRun): Promise<boolean> {
   const snapshot = pagePromise ? await pagePromise : null;
   if (snapshot) answered = true;
   else if (pagePromise && !answered) for (const e of pageErrors.slice(0, 2)) run.note(e);
-  await run.sink.hostDone?.({ host: host.hostname, pageFetched: snapshot !== null && !run.signal.aborted });
+  const clean = !run.http.unreliable.has(host.hostname) && !host.addresses.some((a) => run.net.unreliable.has(a));
+  await run.sink.hostDone?.({ host: host.hostname, verifiable: snapshot !== null && clean && !run.signal.aborted });
   return answered;
 }
 

@@ -1,5 +1,6 @@
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
-import { safeFetch, type SafeFetchOptions, type SafeResponse } from './safe-fetch.js';
+import { safeFetch, SafeFetchTimeoutError, type SafeFetchOptions, type SafeResponse } from './safe-fetch.js';
+import { INDEFINITE_CODES } from './scan-net.js';
 
 /** The scan's HTTP request budget is spent; the request was not sent. */
 export class BudgetExhaustedError extends Error {
@@ -41,6 +42,11 @@ export class ScanHttp {
   private spent = 0;
   private readonly slots = new Map<string, Semaphore>();
   readonly sent: SentRequest[] = [];
+  /**
+   * Hostnames a request to which failed without a definite answer (timeout, reset, cut-off body):
+   * what the scan did not see there cannot be taken as proof that a problem is gone.
+   */
+  readonly unreliable = new Set<string>();
 
   constructor(private readonly opts: ScanHttpOptions) {}
 
@@ -54,7 +60,17 @@ export class ScanHttp {
     let slot = this.slots.get(host);
     if (!slot) this.slots.set(host, (slot = new Semaphore(this.opts.perHostConcurrency)));
     return slot.use(() =>
-      safeFetch(url, {
+      this.send(url, req).catch((err: unknown) => {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        const indefinite = err instanceof SafeFetchTimeoutError || INDEFINITE_CODES.has(code) || /closed before the body/.test((err as Error).message);
+        if (indefinite && !this.opts.signal.aborted) this.unreliable.add(hostnameOf(url));
+        throw err;
+      }),
+    );
+  }
+
+  private send(url: string, req: ScanRequest): Promise<SafeResponse> {
+    return safeFetch(url, {
         policy: this.opts.policy,
         resolve: this.opts.resolve,
         timeoutMs: req.timeoutMs ?? this.opts.requestTimeoutMs,
@@ -71,8 +87,15 @@ export class ScanHttp {
           this.spent++;
           this.sent.push({ method: req.method ?? 'GET', url: u.href, address });
         },
-      }),
-    );
+      });
+  }
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return url;
   }
 }
 

@@ -14,6 +14,9 @@ export class ConnectError extends Error {
   }
 }
 
+/** Errors that leave the question open (no answer, or a broken one), unlike a refusal or a TLS alert. */
+export const INDEFINITE_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
 /** What a port-scan connect found, in nmap's terms: accepted, refused (RST), or no answer. */
 export type PortProbeResult = 'open' | 'closed' | 'filtered';
 
@@ -31,6 +34,9 @@ export interface ConnectOptions {
  * policy: callers connect to the addresses the engine resolved and checked once (no rebinding).
  */
 export class ScanNet {
+  /** Addresses a connect to which failed without a definite answer (timeout, reset): see ScanHttp.unreliable. */
+  readonly unreliable = new Set<string>();
+
   constructor(
     private readonly policy: AddressPolicy,
     private readonly signal: AbortSignal,
@@ -66,7 +72,10 @@ export class ScanNet {
         }
       };
       const onAbort = (): void => done(this.signal.reason as Error);
-      const timer = setTimeout(() => done(new ConnectError(`connect to ${address}:${port} timed out after ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
+      const timer = setTimeout(() => {
+        this.unreliable.add(address);
+        done(new ConnectError(`connect to ${address}:${port} timed out after ${timeoutMs} ms`, 'ETIMEDOUT'));
+      }, timeoutMs);
       if (opts.tls) {
         socket = tls.connect({ rejectUnauthorized: false, ...opts.tls, host: address, port, ...(opts.tls.servername !== undefined ? {} : { servername: '' }) });
         socket.once('secureConnect', () => done(null));
@@ -74,7 +83,10 @@ export class ScanNet {
         socket = net.connect({ host: address, port });
         socket.once('connect', () => done(null));
       }
-      socket.once('error', (err: NodeJS.ErrnoException) => done(new ConnectError(`${address}:${port}: ${err.message}`, err.code ?? 'ECONNECT')));
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        if (INDEFINITE_CODES.has(err.code ?? '')) this.unreliable.add(address);
+        done(new ConnectError(`${address}:${port}: ${err.message}`, err.code ?? 'ECONNECT'));
+      });
       this.signal.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -60,7 +60,8 @@ export class ScanRunner {
     const writer = new FindingWriter(this.deps.findingsOrm.em.fork());
     const lifecycle = new FindingLifecycle(this.deps.findingsOrm.em.fork());
     const catalogue = this.deps.catalogue ?? checkCatalogue();
-    // What this scan verifiably looked at: probes that ran to the end on hosts whose page was read.
+    // What this scan verifiably looked at: probes that ran to the end on hosts whose page was read
+    // and where no request failed without a definite answer.
     const finishedOk = new Map<string, Set<string>>();
     const pageRead = new Set<string>();
     const stats = await runEngine({
@@ -103,7 +104,7 @@ export class ScanRunner {
           await this.state.apply(scanId, { progress: percent });
         },
         hostDone: async (e) => {
-          if (e.pageFetched) pageRead.add(e.host);
+          if (e.verifiable) pageRead.add(e.host);
         },
       },
     });
