@@ -1,17 +1,28 @@
 import { fixfirstScore } from './scoring.js';
 import type { Severity } from './finding.entity.js';
 
-/** Runs a query with `?` placeholders (MikroORM's connection) or `$n` ones (pg), returning rows. */
+/** Runs pg-style (`$n`) SQL and returns the rows. */
 export type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
+/** Reads KEV and EPSS facts by CVE id (IntelLookupRepository on the ORM, or plain pg). */
+export interface CveLookup {
+  kev(cveIds: string[]): Promise<{ cveId: string; ransomware: boolean }[]>;
+  epss(cveIds: string[]): Promise<{ cveId: string; epss: number }[]>;
+}
+
+/** A CveLookup over plain pg (the intel sync's own connection). */
+function pgCveLookup(query: Query): CveLookup {
+  return {
+    kev: (ids) => query('select cve_id as "cveId", ransomware from findings.intel_kev where cve_id = any($1::text[])', [ids]),
+    epss: (ids) => query('select cve_id as "cveId", epss from findings.intel_epss where cve_id = any($1::text[])', [ids]),
+  };
+}
+
 /** What scoring needs to know about a finding's CVEs, read in one go. */
-export async function cveFacts(query: Query, cveIds: string[]): Promise<{ kev: Map<string, boolean>; epss: Map<string, number> }> {
+export async function cveFacts(lookup: CveLookup, cveIds: string[]): Promise<{ kev: Map<string, boolean>; epss: Map<string, number> }> {
   if (cveIds.length === 0) return { kev: new Map(), epss: new Map() };
-  const [kev, epss] = await Promise.all([
-    query<{ cve_id: string; ransomware: boolean }>('select cve_id, ransomware from findings.intel_kev where cve_id = any($1::text[])', [cveIds]),
-    query<{ cve_id: string; epss: number }>('select cve_id, epss from findings.intel_epss where cve_id = any($1::text[])', [cveIds]),
-  ]);
-  return { kev: new Map(kev.map((k) => [k.cve_id, k.ransomware])), epss: new Map(epss.map((e) => [e.cve_id, Number(e.epss)])) };
+  const [kev, epss] = await Promise.all([lookup.kev(cveIds), lookup.epss(cveIds)]);
+  return { kev: new Map(kev.map((k) => [k.cveId, k.ransomware])), epss: new Map(epss.map((e) => [e.cveId, Number(e.epss)])) };
 }
 
 /** The score of one finding from its own fields and its CVEs' facts. */
@@ -42,7 +53,7 @@ export async function rescoreCveFindings(query: Query): Promise<number> {
     [],
   );
   if (rows.length === 0) return 0;
-  const facts = await cveFacts(query, [...new Set(rows.flatMap((r) => r.cve_ids))]);
+  const facts = await cveFacts(pgCveLookup(query), [...new Set(rows.flatMap((r) => r.cve_ids))]);
   const changed = rows
     .map((r) => ({ id: r.id, score: scoreWith({ severity: r.severity, confidence: r.confidence, checkId: r.check_id, cveIds: r.cve_ids }, facts), old: Number(r.score) }))
     .filter((r) => r.score !== r.old);

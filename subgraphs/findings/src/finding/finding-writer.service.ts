@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from 'uuidv7';
 import type { Severity } from './finding.entity.js';
-import { cveFacts, scoreWith, type Query } from './finding-score.repository.js';
+import { pgTextArray } from '../../../../lib/db/pg-array.js';
+import { IntelLookupRepository } from '../intel/intel-lookup.repository.js';
+import { cveFacts, scoreWith } from './finding-score.repository.js';
 
 /** What a check reports; the writer adds identity, tenancy and time. */
 export interface NewFinding {
@@ -44,20 +46,13 @@ export function fingerprintOf(f: Pick<NewFinding, 'checkId' | 'target' | 'locati
 export class FindingWriter {
   constructor(private readonly em: EntityManager) {}
 
-  /** pg-style `$n` SQL on the ORM's connection; arrays go as PostgreSQL literals (no list expansion). */
-  private readonly query: Query = (sql, params) =>
-    this.em.getConnection().execute(
-      sql.replace(/\$\d+/g, '?'),
-      params.map((p) => (Array.isArray(p) ? pgTextArray(p as string[]) : p)),
-    );
-
   /** Inserts what is new; returns the ids and fingerprints of the rows actually inserted. */
   async record(owner: ScanOwner, findings: NewFinding[]): Promise<{ id: string; fingerprint: string }[]> {
     // One row per fingerprint, even if a check reported the same problem twice.
     findings = [...new Map(findings.map((f) => [fingerprintOf(f), f])).values()];
     if (findings.length === 0) return [];
     const now = new Date();
-    const facts = await cveFacts(this.query, [...new Set(findings.flatMap((f) => f.cveIds ?? []))]);
+    const facts = await cveFacts(new IntelLookupRepository(this.em), [...new Set(findings.flatMap((f) => f.cveIds ?? []))]);
     const cols =
       '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, score, fingerprint, created_at)';
     const values: unknown[] = [];
@@ -92,9 +87,4 @@ export class FindingWriter {
         values,
       );
   }
-}
-
-/** A PostgreSQL text[] literal: the query layer would expand a JS array into a list of values. */
-function pgTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgTextArray } from '../../../../lib/db/pg-array.js';
 import type { Logger } from '../../../../lib/logger.js';
 import { readFeed, versionFromName, type FeedFile, type FeedSource } from './feed-source.js';
 import { rescoreCveFindings } from '../finding/finding-score.repository.js';
@@ -123,9 +124,6 @@ async function insertChunk(client: pg.Client, load: TableLoad, rows: unknown[][]
   await client.query(`insert into findings.${load.table} (${cols.map((c) => c.name).join(', ')}) select ${select} from unnest(${unnest}) as t(${alias})`, params);
 }
 
-function pgTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
 
 /** Parses one feed file into the rows of the tables it owns. Throws FeedFormatError when malformed. */
 function parseFeed(file: FeedFile): ParsedFeed {
