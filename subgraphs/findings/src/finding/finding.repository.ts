@@ -32,31 +32,6 @@ export class FindingRepository {
     private readonly tenant: Tenant,
   ) {}
 
-  private kevIds: Promise<string[]> | null = null;
-
-  /** The CVE ids of the loaded KEV catalogue, read once per request. */
-  private kevCves(): Promise<string[]> {
-    return (this.kevIds ??= this.em
-      .getConnection()
-      .execute<{ cve_id: string }[]>('select cve_id from findings.intel_kev')
-      .then((rows) => rows.map((r) => r.cve_id)));
-  }
-
-  /** The tenant's filter plus the query's, including those that need the intelligence store. */
-  private async fullWhere(q: FindingQuery): Promise<FilterQuery<FindingEntity> | null> {
-    const where = this.where(q) as Record<string, unknown> | null;
-    if (!where) return null;
-    if (q.kev !== undefined && q.kev !== null) {
-      const kev = await this.kevCves();
-      if (q.kev && kev.length === 0) return null;
-      if (kev.length > 0) {
-        const overlap = { cveIds: { $overlap: kev } };
-        return (q.kev ? { $and: [where, overlap] } : { $and: [where, { $not: overlap }] }) as FilterQuery<FindingEntity>;
-      }
-    }
-    return where as FilterQuery<FindingEntity>;
-  }
-
   private where(q: FindingQuery): FilterQuery<FindingEntity> | null {
     if (this.tenant.clientId && q.clientId && q.clientId !== this.tenant.clientId) return null;
     const where: Record<string, unknown> = { accountId: this.tenant.accountId };
@@ -67,14 +42,8 @@ export class FindingRepository {
     if (q.checkId) where.checkId = q.checkId;
     if (q.since) where.createdAt = { $gte: q.since };
     if (q.cve) where.cveIds = { $contains: [q.cve.trim().toUpperCase()] };
-    if (q.statuses?.length) {
-      // The effective status: the problem's state, open without one, open again once an accepted risk lapsed.
-      const status = raw(
-        (a: string) =>
-          `coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = ${a}.client_id and s.fingerprint = ${a}.fingerprint), 'open')`,
-      );
-      where[status as unknown as string] = { $in: q.statuses };
-    }
+    if (q.statuses?.length) where[raw(effectiveStatusSql) as unknown as string] = { $in: q.statuses };
+    if (q.kev !== undefined && q.kev !== null) where[raw(inKevSql) as unknown as string] = q.kev;
     if (q.minScore !== undefined && q.minScore !== null) where.score = { $gte: q.minScore };
     if (q.target) where.target = { $like: `${q.target.replace(/[\\%_]/g, '\\$&')}%` };
     return where as FilterQuery<FindingEntity>;
@@ -90,7 +59,7 @@ export class FindingRepository {
 
   /** Keyset page, newest or worst first; fetches one extra row to know if more exist. */
   async page(q: FindingQuery, first: number, after: FindingCursor | null, order: FindingOrder = 'NEWEST'): Promise<FindingEntity[]> {
-    const where = await this.fullWhere(q);
+    const where = this.where(q);
     if (!where) return [];
     let keyset = {};
     if (after?.order === 'NEWEST') keyset = { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] };
@@ -151,15 +120,14 @@ export class FindingRepository {
       params.push(q.cve.trim().toUpperCase());
     }
     if (q.statuses?.length) {
-      sql += ` and coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = f.client_id and s.fingerprint = f.fingerprint), 'open') in (${q.statuses.map(() => '?').join(', ')})`;
+      sql += ` and ${effectiveStatusSql('f')} in (${q.statuses.map(() => '?').join(', ')})`;
       params.push(...q.statuses);
     }
     if (q.minScore !== undefined && q.minScore !== null) {
       sql += ' and score >= ?';
       params.push(q.minScore);
     }
-    if (q.kev === true) sql += ' and exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
-    if (q.kev === false) sql += ' and not exists (select 1 from findings.intel_kev k where k.cve_id = any(f.cve_ids))';
+    if (q.kev !== undefined && q.kev !== null) sql += ` and ${inKevSql('f')} = ${q.kev ? 'true' : 'false'}`;
     if (q.severities?.length) {
       sql += ` and severity in (${q.severities.map(() => '?').join(', ')})`;
       params.push(...q.severities);
@@ -176,6 +144,16 @@ export class FindingRepository {
     const rows = await this.em.getConnection().execute<{ clientId: string; findings: number; lastFoundAt: Date | string }[]>(sql, params);
     return rows.map((r) => ({ ...r, lastFoundAt: new Date(r.lastFoundAt) }));
   }
+}
+
+/** A finding's effective status: its problem's state, open without one, open again once an accepted risk lapsed. */
+function effectiveStatusSql(alias: string): string {
+  return `coalesce((select case when s.status = 'accepted_risk' and s.accepted_until <= now() then 'open' else s.status end from findings.finding_state s where s.client_id = ${alias}.client_id and s.fingerprint = ${alias}.fingerprint), 'open')`;
+}
+
+/** Whether one of a finding's CVEs is in the loaded KEV catalogue. */
+function inKevSql(alias: string): string {
+  return `exists (select 1 from findings.intel_kev k where k.cve_id = any(${alias}.cve_ids))`;
 }
 
 export function emptyCounts(): SeverityCounts {
