@@ -7,24 +7,13 @@ import { createLogger } from '../../../lib/logger.js';
 import { REPO_ROOT } from '../../../lib/paths.js';
 import { FindingService } from '../../../subgraphs/findings/src/finding/finding.service.js';
 import { IntelSyncService } from '../../../subgraphs/findings/src/intel/intel-sync.service.js';
-import { findingsDb, FindingWriter, type NewFinding } from '../../../subgraphs/findings/src/module.js';
+import { findingsDb, FindingWriter } from '../../../subgraphs/findings/src/module.js';
+import { newFinding } from '../../factories/finding.js';
 import { createTestDatabase } from '../../support/database.js';
 
 const KEV = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'kev', 'known_exploited_vulnerabilities.json');
 
-const finding = (over: Partial<NewFinding>): NewFinding => ({
-  checkId: 'software.known-vulnerable',
-  severity: 'HIGH',
-  title: 't',
-  description: 'd',
-  evidence: {},
-  remediation: 'r',
-  cweId: 'CWE-1395',
-  target: 'https://shop.example/',
-  location: null,
-  cveIds: [],
-  ...over,
-});
+const finding = newFinding;
 
 describe.skipIf(!existsSync(KEV))('finding filters by CVE, KEV and target', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -8,23 +8,13 @@ import { REPO_ROOT } from '../../../lib/paths.js';
 import { FindingService } from '../../../subgraphs/findings/src/finding/finding.service.js';
 import { IntelSyncService } from '../../../subgraphs/findings/src/intel/intel-sync.service.js';
 import { findingsDb, FindingWriter, type NewFinding } from '../../../subgraphs/findings/src/module.js';
+import { newFinding } from '../../factories/finding.js';
 import { createTestDatabase } from '../../support/database.js';
 
 const DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
 
-const finding = (over: Partial<NewFinding>): NewFinding => ({
-  checkId: 'software.known-vulnerable',
-  severity: 'HIGH',
-  title: 't',
-  description: 'd',
-  evidence: {},
-  remediation: 'r',
-  cweId: null,
-  target: 'https://shop.example/',
-  confidence: 'FIRM',
-  ...over,
-});
+const finding = newFinding;
 
 describe.skipIf(!existsSync(DATA))('findings ordered by score', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -3,22 +3,20 @@ import { uuidv7 } from 'uuidv7';
 import { openModuleOrm, type MikroORM } from '../../../lib/db/orm.js';
 import { FindingEntity } from '../../../subgraphs/findings/src/finding/finding.entity.js';
 import { findingsDb, fingerprintOf, FindingWriter, type NewFinding } from '../../../subgraphs/findings/src/module.js';
+import { newFinding } from '../../factories/finding.js';
 import { createTestDatabase } from '../../support/database.js';
 
-const finding = (over: Partial<NewFinding> = {}): NewFinding => ({
-  checkId: 'software.known-vulnerable',
-  severity: 'CRITICAL',
-  title: 'Apache httpd 2.4.49 has known vulnerabilities',
-  description: 'Path traversal',
-  evidence: { server: 'Apache/2.4.49' },
-  remediation: 'Upgrade.',
-  cweId: 'CWE-1104',
-  target: 'http://127.0.0.2/',
-  location: 'apache httpd',
-  cveIds: ['CVE-2021-41773', 'CVE-2021-42013'],
-  confidence: 'FIRM',
-  ...over,
-});
+const finding = (over: Partial<NewFinding> = {}): NewFinding =>
+  newFinding({
+    severity: 'CRITICAL',
+    title: 'Apache httpd 2.4.49 has known vulnerabilities',
+    evidence: { server: 'Apache/2.4.49' },
+    cweId: 'CWE-1104',
+    target: 'http://127.0.0.2/',
+    location: 'apache httpd',
+    cveIds: ['CVE-2021-41773', 'CVE-2021-42013'],
+    ...over,
+  });
 
 describe('FindingWriter', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
