@@ -63,7 +63,7 @@ export class ScanRunner {
     // What this scan verifiably looked at: probes that ran to the end on hosts whose page was read
     // and where no request failed without a definite answer.
     const finishedOk = new Map<string, Set<string>>();
-    const pageRead = new Set<string>();
+    const verifiableHosts = new Set<string>();
     const stats = await runEngine({
       target,
       addresses,
@@ -104,7 +104,7 @@ export class ScanRunner {
           await this.state.apply(scanId, { progress: percent });
         },
         hostDone: async (e) => {
-          if (e.verifiable) pageRead.add(e.host);
+          if (e.verifiable) verifiableHosts.add(e.host);
         },
       },
     });
@@ -121,7 +121,7 @@ export class ScanRunner {
       return stats;
     }
     if (!stats.deadlineReached) {
-      const coverage: Coverage[] = [...pageRead].map((host) => ({
+      const coverage: Coverage[] = [...verifiableHosts].map((host) => ({
         host,
         // DNS probes report nothing when a lookup fails, so their silence proves no fix.
         checkIds: [...(finishedOk.get(host) ?? [])].filter((p) => p !== 'dns').flatMap((p) => catalogue.probes.find((x) => x.id === p)?.checks.map((c) => c.id) ?? []),
