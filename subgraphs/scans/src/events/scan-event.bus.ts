@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Logger } from '../../../../lib/logger.js';
 import { SCAN_EVENTS_CHANNEL } from './scan-state.store.js';
 
-type Listener = (eventId: number) => void;
+/** eventId -1 (and no status): events may have been missed while reconnecting; read again. */
+type Listener = (eventId: number, status?: string) => void;
 
 /**
  * One LISTEN connection per scans-subgraph replica, fanned out to the subscriptions of this
@@ -28,10 +29,8 @@ export class ScanEventBus {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
       if (msg.channel !== SCAN_EVENTS_CHANNEL || !msg.payload) return;
-      const sep = msg.payload.lastIndexOf(':');
-      const scanId = msg.payload.slice(0, sep);
-      const eventId = Number(msg.payload.slice(sep + 1));
-      for (const l of this.listeners.get(scanId) ?? []) l(eventId);
+      const [scanId = '', eventId, status] = msg.payload.split(':');
+      for (const l of this.listeners.get(scanId) ?? []) l(Number(eventId), status);
     });
     client.on('error', (err) => {
       this.log.warn({ err: err.message }, 'scan event listener lost its connection');

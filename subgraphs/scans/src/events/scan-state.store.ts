@@ -1,7 +1,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { ScanEntity, ScanEventEntity, TERMINAL, type ScanEventKind, type ScanStatus } from '../scan/scan.entity.js';
 
-/** The channel every scans-subgraph replica LISTENs on. Payload: `<scanId>:<eventId>` (ids only). */
+/** The channel every scans-subgraph replica and worker LISTENs on. Payload: `<scanId>:<eventId>:<status>`. */
 export const SCAN_EVENTS_CHANNEL = 'fixfirst_scan_events';
 
 export interface ScanPatch {
@@ -62,7 +62,7 @@ export class ScanStateStore {
         ...(a ? { kind: a.kind, checkId: a.checkId, host: a.host.slice(0, 300), detail: a.detail ?? null } : {}),
       });
       await em.flush();
-      await notify(em, scan.id, event.id);
+      await notify(em, scan.id, event.id, scan.status);
       return event;
     });
   }
@@ -90,7 +90,7 @@ export class ScanStateStore {
         });
       }
       await em.flush();
-      await notify(em, scan.id, last!.id);
+      await notify(em, scan.id, last!.id, scan.status);
     });
   }
 
@@ -99,7 +99,7 @@ export class ScanStateStore {
     scan.revision = 1;
     const event = em.create(ScanEventEntity, snapshotOf(scan));
     await em.flush();
-    await notify(em, scan.id, event.id);
+    await notify(em, scan.id, event.id, scan.status);
   }
 }
 
@@ -116,6 +116,7 @@ function snapshotOf(scan: ScanEntity) {
   };
 }
 
-async function notify(em: EntityManager, scanId: string, eventId: number): Promise<void> {
-  await em.getConnection().execute('select pg_notify(?, ?)', [SCAN_EVENTS_CHANNEL, `${scanId}:${eventId}`], 'all', em.getTransactionContext());
+async function notify(em: EntityManager, scanId: string, eventId: number, status: string): Promise<void> {
+  // The status rides along so a worker hears a cancellation without reading the scan back.
+  await em.getConnection().execute('select pg_notify(?, ?)', [SCAN_EVENTS_CHANNEL, `${scanId}:${eventId}:${status}`], 'all', em.getTransactionContext());
 }

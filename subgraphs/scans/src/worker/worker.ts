@@ -88,16 +88,19 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
       log.info({ scanId: job.data.scanId, attempt: job.retryCount + 1 }, 'scan job started');
       const scanId = job.data.scanId;
       const cancelled = new AbortController();
-      const stop = bus.listen(scanId, () => {
+      const cancel = (): void => {
+        if (cancelled.signal.aborted) return;
+        log.info({ scanId }, 'scan cancelled: stopping');
+        cancelled.abort(new Error('The scan was cancelled'));
+      };
+      const stop = bus.listen(scanId, (_eventId, status) => {
+        if (status === 'CANCELLED') return cancel();
+        if (status !== undefined) return;
+        // After a reconnect the status is unknown: read it.
         void scansOrm.em
           .fork()
           .findOne(ScanEntity, { id: scanId }, { fields: ['status'] })
-          .then((s) => {
-            if (s?.status === 'CANCELLED' && !cancelled.signal.aborted) {
-              log.info({ scanId }, 'scan cancelled: stopping');
-              cancelled.abort(new Error('The scan was cancelled'));
-            }
-          })
+          .then((s) => (s?.status === 'CANCELLED' ? cancel() : undefined))
           .catch(() => undefined);
       });
       try {
