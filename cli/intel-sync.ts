@@ -44,7 +44,9 @@ const log = createLogger('intel-sync', process.env.LOG_LEVEL ?? 'warn');
 const started = performance.now();
 const results = await new IntelSyncService(url, log).sync([...sources.values()], { force: values.force ?? false });
 for (const r of results) {
-  const detail = r.outcome === 'loaded' ? `${r.version} (${r.dataDate ?? 'no date'}), ${r.records} records` : r.outcome === 'rejected' ? r.error : 'same file as loaded';
+  const rescore = r.rescored !== undefined ? `; ${r.rescored} findings rescored, ${r.changes ?? 0} changes announced` : '';
+  const detail =
+    r.outcome === 'loaded' ? `${r.version} (${r.dataDate ?? 'no date'}), ${r.records} records${rescore}` : r.outcome === 'rejected' ? r.error : 'same file as loaded';
   process.stdout.write(`${r.feed.padEnd(14)} ${r.outcome.padEnd(9)} ${String(r.ms).padStart(6)} ms  ${detail}\n`);
 }
 // maxRSS is in KiB on Linux.

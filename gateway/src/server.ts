@@ -142,6 +142,11 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     wss,
   );
 
+  // Hive loads the supergraph on the first HTTP request; a WebSocket operation arriving first found
+  // no schema ("Expected null to be a GraphQL schema"). Load it before accepting anything, which
+  // also makes a broken supergraph fail the start instead of the first request.
+  await gateway.getSchema();
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.GATEWAY_PORT, env.HOST, () => resolve());

@@ -104,6 +104,20 @@ describe('a scan through the gateway, end to end', () => {
       expect(n.remediation.length).toBeGreaterThan(20);
     }
     expect(bare.requests.length).toBeGreaterThan(0);
+
+    // The client's remediation metrics count the same open findings, by severity and priority.
+    const metrics = await gql(
+      t.stack.gatewayUrl,
+      `query { findingMetrics { client { name } open { total critical high medium low info } overdue fixed sla { priority slaDays open overdue } } }`,
+      {},
+      auth(),
+    );
+    expect(metrics.errors).toBeUndefined();
+    const acme = metrics.data!.findingMetrics.find((m: any) => m.client.name === 'Acme Corp');
+    const bySeverity = (s: string) => nodes.filter((n: any) => n.severity === s).length;
+    expect(acme.open).toEqual({ total: nodes.length, critical: bySeverity('CRITICAL'), high: bySeverity('HIGH'), medium: bySeverity('MEDIUM'), low: bySeverity('LOW'), info: bySeverity('INFO') });
+    expect(acme).toMatchObject({ overdue: 0, fixed: 0 });
+    expect(acme.sla.map((r: any) => [r.priority, r.slaDays])).toEqual([['critical', 2], ['high', 7], ['medium', 30], ['low', 90]]);
   });
 
   it('delivers the final state to a subscriber that arrives after the scan ended', async () => {

@@ -173,6 +173,19 @@ describe('the scanner through the API', () => {
     const created = await gql(t.stack.gatewayUrl, CREATE, { input: { target: siteUrl, targetType: 'URL', profile: 'LIGHT' } }, auth());
     const res = await gql(t.stack.gatewayUrl, `mutation($id: ID!) { cancelScan(id: $id) { id } }`, { id: created.data!.createScan.id }, { 'x-api-key': other.apiKey });
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Nor stream its events: the subscribe call itself answers NOT_FOUND, with no event.
+    const client = wsClient(t.stack.gatewayUrl, other.apiKey);
+    try {
+      for (const [query, field] of [[UPDATES, 'scanUpdated'], [EVENTS, 'scanEvents']] as const) {
+        const outcome = await collect<Record<string, unknown>>(client, query, { id: created.data!.createScan.id }, { deadlineMs: 20_000 }).then(
+          (events) => `events: ${JSON.stringify(events)}`,
+          (err: Error) => err.message,
+        );
+        expect(JSON.parse(outcome), field).toMatchObject([{ extensions: { code: 'NOT_FOUND' } }]);
+      }
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses an active scan of an address the operator did not list, and a CIDR beyond the plan', async () => {

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { openModuleOrm } from '../../lib/db/orm.js';
+import { generateApiKey, hashCredential, keyPreview } from '../../lib/auth/api-key.js';
+import { SCOPES } from '../../lib/auth/tenant.js';
+import { ClientEntity, clientNameKey } from '../../subgraphs/clients/src/client/client.entity.js';
+import { ApiKeyEntity } from '../../subgraphs/clients/src/credential/api-key.entity.js';
 import { clientsDb, CredentialService } from '../../subgraphs/clients/src/module.js';
 
 export interface SeededTenant {
@@ -13,6 +17,24 @@ export async function seedTenant(databaseUrl: string, name = `Account ${randomBy
   const orm = await openModuleOrm(clientsDb, { url: databaseUrl, poolMax: 1 });
   try {
     return await new CredentialService(orm.em.fork(), 'fxv_').createAccountWithKey(name);
+  } finally {
+    await orm.close();
+  }
+}
+
+/**
+ * Another client of `accountId` with a key narrowed to it (all scopes), written through the
+ * clients module's entities until the API to create them lands.
+ */
+export async function seedClientWithKey(databaseUrl: string, accountId: string, name: string): Promise<{ clientId: string; apiKey: string }> {
+  const orm = await openModuleOrm(clientsDb, { url: databaseUrl, poolMax: 1 });
+  try {
+    const em = orm.em.fork();
+    const apiKey = generateApiKey();
+    const client = em.create(ClientEntity, { accountId, name, nameKey: clientNameKey(name) });
+    em.create(ApiKeyEntity, { accountId, clientId: client.id, name: `${name} key`, keyHash: hashCredential(apiKey), preview: keyPreview(apiKey), scopes: [...SCOPES] });
+    await em.flush();
+    return { clientId: client.id, apiKey };
   } finally {
     await orm.close();
   }

@@ -37,6 +37,7 @@ describe('generated artifacts', () => {
     expect(args('Query', 'checks')).toEqual(['[Check!]!', { category: 'String', mode: 'ScanMode', profile: 'ScanProfile' }]);
     expect(args('Query', 'intelStatus')).toEqual(['[IntelFeedStatus!]!', {}]);
     expect(args('Subscription', 'scanUpdated')).toEqual(['Scan!', { id: 'ID!' }]);
+    expect(args('Subscription', 'findingChanged')).toEqual(['FindingChange!', { clientId: 'ID', after: 'String' }]);
     expect(args('Query', 'me')).toEqual(['Me!', {}]);
     expect(args('Scan', 'findingsSummary')).toEqual(['FindingsSummary!', {}]);
     expect(args('Scan', 'findings')).toEqual(['FindingConnection!', { first: 'Int', after: 'String' }]);

@@ -1,3 +1,4 @@
+import { Migration20261124194608 } from './Migration20261124194608.js';
 import { Migration20261124185832 } from './Migration20261124185832.js';
 import { Migration20261124184918 } from './Migration20261124184918.js';
 import { Migration20261124184521 } from './Migration20261124184521.js';
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261124184521', class: Migration20261124184521 },
   { name: 'Migration20261124184918', class: Migration20261124184918 },
   { name: 'Migration20261124185832', class: Migration20261124185832 },
+  { name: 'Migration20261124194608', class: Migration20261124194608 },
 ];

@@ -1,6 +1,7 @@
 import type { ModuleDbSpec } from '../../../lib/db/orm.js';
 import { migrations } from '../migrations/index.js';
 import { FindingEntity } from './finding/finding.entity.js';
+import { FindingChangeEntity } from './finding/finding-change.entity.js';
 import { FindingHistoryEntity } from './finding/finding-history.entity.js';
 import { FindingStateEntity } from './finding/finding-state.entity.js';
 import { INTEL_ENTITIES } from './intel/intel.entity.js';
@@ -8,7 +9,7 @@ import { INTEL_ENTITIES } from './intel/intel.entity.js';
 /** The findings module's slice of the database. */
 export const findingsDb: ModuleDbSpec = {
   schema: 'findings',
-  entities: [FindingEntity, FindingStateEntity, FindingHistoryEntity, ...INTEL_ENTITIES],
+  entities: [FindingEntity, FindingStateEntity, FindingHistoryEntity, FindingChangeEntity, ...INTEL_ENTITIES],
   migrations,
 };
 

@@ -1,8 +1,10 @@
 import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
 import type { FindingsContext } from './context.js';
 import { toFindingType } from './finding/finding.mapper.js';
+import { FindingChangeResolver } from './finding/finding-change.resolver.js';
 import { FindingEnrichmentResolver } from './finding/finding-enrichment.resolver.js';
 import { FindingLifecycleResolver } from './finding/finding-lifecycle.resolver.js';
+import { FindingMetricsResolver } from './finding/finding-metrics.resolver.js';
 import { FindingResolver } from './finding/finding.resolver.js';
 import { IntelResolver } from './intel/intel.resolver.js';
 import { ScanFindingsResolver } from './scan/scan-findings.resolver.js';
@@ -11,7 +13,7 @@ import { ScanFindingsType } from './scan/scan-findings.type.js';
 /** The findings subgraph: Finding, the findings list and, on Scan, findings and findingsSummary. */
 export function buildFindingsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [FindingResolver, FindingEnrichmentResolver, FindingLifecycleResolver, ScanFindingsResolver, IntelResolver],
+    resolvers: [FindingResolver, FindingEnrichmentResolver, FindingLifecycleResolver, ScanFindingsResolver, IntelResolver, FindingChangeResolver, FindingMetricsResolver],
     // Entity extensions are reached only through _entities, so they must be named here.
     orphanedTypes: [ScanFindingsType],
     references: {

@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Severity } from './finding.entity.js';
 import { pgTextArray } from '../../../../lib/db/pg-array.js';
 import { IntelLookupRepository } from '../intel/intel-lookup.repository.js';
-import { cveFacts, scoreWith } from './finding-score.repository.js';
+import { cveFacts, feedView } from './finding-score.repository.js';
 
 /** What a check reports; the writer adds identity, tenancy and time. */
 export interface NewFinding {
@@ -54,9 +54,10 @@ export class FindingWriter {
     const now = new Date();
     const facts = await cveFacts(new IntelLookupRepository(this.em), [...new Set(findings.flatMap((f) => f.cveIds ?? []))]);
     const cols =
-      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, score, fingerprint, created_at)';
+      '(id, account_id, client_id, scan_id, check_id, severity, title, description, evidence, remediation, cwe_id, target, host, location, cve_ids, confidence, score, kev_flagged, epss, fingerprint, created_at)';
     const values: unknown[] = [];
     const rows = findings.map((f) => {
+      const view = feedView(f, facts);
       values.push(
         uuidv7(),
         owner.accountId,
@@ -74,11 +75,13 @@ export class FindingWriter {
         f.location?.slice(0, 500) ?? null,
         pgTextArray(f.cveIds ?? []),
         f.confidence ?? 'FIRM',
-        scoreWith(f, facts),
+        view.score,
+        view.kevFlagged,
+        view.epss,
         fingerprintOf(f),
         now,
       );
-      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?)';
+      return '(?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?)';
     });
     return this.em
       .getConnection()

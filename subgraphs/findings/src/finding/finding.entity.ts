@@ -41,6 +41,10 @@ export const FindingSchema = defineEntity({
     confidence: p.string().length(16).default('FIRM'),
     /** The fixfirst score as of the last write or feed update (for ordering; the API computes it fresh). */
     score: p.double().runtimeType('number').default(0),
+    /** One of its CVEs was in KEV as of the last write or reported feed change (what a KEV change is measured from). */
+    kevFlagged: p.boolean().default(false),
+    /** Its highest EPSS as of the last write or reported feed change (null: none of its CVEs scored). */
+    epss: p.double().runtimeType('number').nullable(),
     /** Stable identity of the problem: check id + target (+ location). */
     fingerprint: p.string().length(64),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),

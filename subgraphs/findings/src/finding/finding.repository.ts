@@ -57,6 +57,14 @@ export class FindingRepository {
     return this.em.findOne(FindingEntity, { ...(where as object), id } as FilterQuery<FindingEntity>);
   }
 
+  /** Findings of the tenant among `ids` (others' are left out). */
+  async findByIds(ids: string[]): Promise<FindingEntity[]> {
+    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const where = this.where({});
+    if (!where || valid.length === 0) return [];
+    return this.em.find(FindingEntity, { ...(where as object), id: { $in: valid } } as FilterQuery<FindingEntity>);
+  }
+
   /** Keyset page, newest or worst first; fetches one extra row to know if more exist. */
   async page(q: FindingQuery, first: number, after: FindingCursor | null, order: FindingOrder = 'NEWEST'): Promise<FindingEntity[]> {
     const where = this.where(q);

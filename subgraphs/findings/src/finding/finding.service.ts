@@ -44,6 +44,11 @@ export class FindingService {
     return this.repo.findById(id);
   }
 
+  /** Findings of the caller's among `ids`. */
+  findMany(ids: string[]): Promise<FindingEntity[]> {
+    return this.repo.findByIds(ids);
+  }
+
   summary(scanId: string): Promise<SeverityCounts> {
     return this.summaries.load(scanId);
   }

@@ -39,8 +39,10 @@ export interface FeedSyncResult {
   dataDate?: string | null;
   records?: number;
   error?: string;
-  /** KEV and EPSS loads: findings whose stored score changed. */
+  /** KEV and EPSS loads: findings whose stored KEV, EPSS or score changed. */
   rescored?: number;
+  /** KEV and EPSS loads: `findingChanged` events recorded (unfixed problems). */
+  changes?: number;
   ms: number;
 }
 
@@ -95,18 +97,19 @@ export class IntelSyncService {
            sha256 = excluded.sha256, record_count = excluded.record_count, loaded_at = excluded.loaded_at`,
         [source.feed, parsed.version, parsed.dataDate, source.location, file.sha256, parsed.recordCount],
       );
+      // Findings about CVEs depend on KEV and EPSS: their stored scores, and the change events
+      // subscribers hear, move in the same transaction as the data they follow.
+      const rescore =
+        source.feed === 'kev' || source.feed === 'epss'
+          ? await rescoreCveFindings(async (sql, params) => (await client.query(sql, params)).rows, source.feed)
+          : undefined;
       await client.query('commit');
+      this.log.info({ feed: source.feed, version: parsed.version, records: parsed.recordCount, ...rescore }, 'intel feed loaded');
+      return done({ outcome: 'loaded', version: parsed.version, dataDate: parsed.dataDate, records: parsed.recordCount, ...rescore });
     } catch (err) {
       await client.query('rollback').catch(() => undefined);
       throw err;
     }
-    // Scores of findings about CVEs depend on KEV and EPSS: bring the stored ones up to date.
-    const rescored =
-      source.feed === 'kev' || source.feed === 'epss'
-        ? await rescoreCveFindings(async (sql, params) => (await client.query(sql, params)).rows)
-        : undefined;
-    this.log.info({ feed: source.feed, version: parsed.version, records: parsed.recordCount, rescored }, 'intel feed loaded');
-    return done({ outcome: 'loaded', version: parsed.version, dataDate: parsed.dataDate, records: parsed.recordCount, ...(rescored !== undefined ? { rescored } : {}) });
   }
 }
 

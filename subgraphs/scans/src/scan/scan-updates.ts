@@ -1,3 +1,4 @@
+import { cancellable, Wakeup } from '../../../../lib/db/notify-bus.js';
 import type { ScansContext } from '../context.js';
 import { TERMINAL, type ScanEntity, type ScanEventEntity, type ScanStatus } from './scan.entity.js';
 
@@ -12,8 +13,13 @@ export interface ScanUpdate {
  * event, then deliver each later event exactly once. Ends after a terminal state, so a client that
  * subscribes late (or reconnects) always sees the end.
  */
-export async function* scanUpdates(ctx: ScansContext, scanId: string): AsyncGenerator<ScanUpdate> {
-  const scan = await ctx.scans.get(scanId); // tenant check: a foreign id is NOT_FOUND
+export async function scanUpdates(ctx: ScansContext, scanId: string): Promise<AsyncGenerator<ScanUpdate>> {
+  // Tenant check before the stream starts: a foreign id is a NOT_FOUND error of the subscribe call.
+  const scan = await ctx.scans.get(scanId);
+  return cancellable((signal) => updates(ctx, scan, signal));
+}
+
+async function* updates(ctx: ScansContext, scan: ScanEntity, signal: AbortSignal): AsyncGenerator<ScanUpdate> {
   const wake = new Wakeup();
   const stop = ctx.bus.listen(scan.id, () => wake.signal());
   try {
@@ -24,7 +30,8 @@ export async function* scanUpdates(ctx: ScansContext, scanId: string): AsyncGene
     while (!TERMINAL.includes(last.status as ScanStatus)) {
       const events = await ctx.scans.eventsAfter(scan.id, last.revision);
       if (events.length === 0) {
-        await wake.wait();
+        await wake.wait(signal);
+        if (signal.aborted) return;
         continue;
       }
       const row = (await ctx.scans.find(scan.id)) ?? scan;
@@ -45,8 +52,12 @@ export async function* scanUpdates(ctx: ScansContext, scanId: string): AsyncGene
  * Every event of a scan from its first, findings included, then each new one as it is recorded,
  * until the scan ends: a late subscriber gets the whole story, a live one each step as it happens.
  */
-export async function* scanEventStream(ctx: ScansContext, scanId: string): AsyncGenerator<ScanEventEntity> {
-  const scan = await ctx.scans.get(scanId); // tenant check: a foreign id is NOT_FOUND
+export async function scanEventStream(ctx: ScansContext, scanId: string): Promise<AsyncGenerator<ScanEventEntity>> {
+  const scan = await ctx.scans.get(scanId); // as scanUpdates
+  return cancellable((signal) => eventStream(ctx, scan, signal));
+}
+
+async function* eventStream(ctx: ScansContext, scan: ScanEntity, signal: AbortSignal): AsyncGenerator<ScanEventEntity> {
   const wake = new Wakeup();
   const stop = ctx.bus.listen(scan.id, () => wake.signal());
   try {
@@ -58,33 +69,10 @@ export async function* scanEventStream(ctx: ScansContext, scanId: string): Async
         revision = event.revision;
         if (TERMINAL.includes(event.status as ScanStatus)) return;
       }
-      if (events.length === 0) await wake.wait();
+      if (events.length === 0) await wake.wait(signal);
+      if (signal.aborted) return;
     }
   } finally {
     stop();
-  }
-}
-
-/** A level-triggered signal: wait() returns at once if signalled since the last wait. */
-class Wakeup {
-  private pending = false;
-  private resolve: (() => void) | null = null;
-
-  signal(): void {
-    if (this.resolve) {
-      const r = this.resolve;
-      this.resolve = null;
-      r();
-    } else {
-      this.pending = true;
-    }
-  }
-
-  wait(): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((r) => (this.resolve = r));
   }
 }
