@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Stack } from '../../cli/stack.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestDatabase } from '../support/database.js';
+import { assertNoTokens, auditLog } from '../support/token-audit.js';
 
 export interface TestStack {
   stack: Stack;
@@ -40,7 +41,9 @@ export async function startTestStack(label: string, opts: { workers?: number; en
     logFile,
     stop: async () => {
       await stack.stop();
-      await db.drop();
+      const inLog = await auditLog(logFile);
+      await db.drop(); // audits the database
+      assertNoTokens(inLog);
     },
   };
 }

@@ -5,6 +5,7 @@ import { SCOPES } from '../../lib/auth/tenant.js';
 import { ClientEntity, clientNameKey } from '../../subgraphs/clients/src/client/client.entity.js';
 import { ApiKeyEntity } from '../../subgraphs/clients/src/credential/api-key.entity.js';
 import { clientsDb, CredentialService } from '../../subgraphs/clients/src/module.js';
+import { recordIssuedToken } from '../support/token-audit.js';
 
 export interface SeededTenant {
   accountId: string;
@@ -16,7 +17,9 @@ export interface SeededTenant {
 export async function seedTenant(databaseUrl: string, name = `Account ${randomBytes(3).toString('hex')}`): Promise<SeededTenant> {
   const orm = await openModuleOrm(clientsDb, { url: databaseUrl, poolMax: 1 });
   try {
-    return await new CredentialService(orm.em.fork(), 'fxv_').createAccountWithKey(name);
+    const tenant = await new CredentialService(orm.em.fork(), 'fxv_').createAccountWithKey(name);
+    recordIssuedToken(tenant.apiKey);
+    return tenant;
   } finally {
     await orm.close();
   }
@@ -34,6 +37,7 @@ export async function seedClientWithKey(databaseUrl: string, accountId: string, 
     const client = em.create(ClientEntity, { accountId, name, nameKey: clientNameKey(name) });
     em.create(ApiKeyEntity, { accountId, clientId: client.id, name: `${name} key`, keyHash: hashCredential(apiKey), preview: keyPreview(apiKey), scopes: [...SCOPES] });
     await em.flush();
+    recordIssuedToken(apiKey);
     return { clientId: client.id, apiKey };
   } finally {
     await orm.close();

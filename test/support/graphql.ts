@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { recordTokensIn } from './token-audit.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -19,7 +20,9 @@ export async function gql<T = Record<string, any>>(
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as GraphQLResponse<T>;
+  const text = await res.text();
+  recordTokensIn(text);
+  const body = JSON.parse(text) as GraphQLResponse<T>;
   return { ...body, status: res.status };
 }
 
@@ -56,6 +59,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
             return;
           }
           const e = msg.data as T;
+          recordTokensIn(JSON.stringify(e));
           events.push(e);
           opts.onEvent?.(e, events.length - 1);
           if (opts.until?.(e)) {
