@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { persistedSecret } from '../lib/auth/persisted-secret.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/db/embedded.js';
 import { migrateModule, openModuleOrm, type ModuleDbSpec } from '../lib/db/orm.js';
 import { freePort, waitForHttpOk } from '../lib/net/free-port.js';
@@ -93,6 +94,8 @@ export class Stack {
         ...opts.env,
         DATABASE_URL: databaseUrl,
         INTERNAL_TOKEN_SECRET: secret,
+        // Client tokens live a year: their secret survives restarts (kept under the data directory).
+        CLIENT_TOKEN_SECRET: opts.env?.CLIENT_TOKEN_SECRET ?? process.env.CLIENT_TOKEN_SECRET ?? (await persistedSecret(opts.dataDir, 'client-token-secret')),
         MIGRATE_ON_BOOT: 'false',
         GATEWAY_PORT: String(gatewayPort),
       };

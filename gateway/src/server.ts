@@ -3,18 +3,24 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { IDENTITY_HEADER, type Identity } from '../../lib/auth/identity.js';
 import { parseEnv } from '../../lib/config/env.js';
+import { EdgeRateLimiter, rateLimitedError } from '../../lib/http/rate-limit.js';
 import { openModule } from '../../lib/http/subgraph-boot.js';
 import type { RunningServer } from '../../lib/http/subgraph-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { SCHEMA_DIR } from '../../lib/paths.js';
 import { clientsDb, CredentialService } from '../../subgraphs/clients/src/module.js';
 import { Authenticator } from './authenticator.js';
+import { EdgeGuard } from './edge-guard.js';
 import { gatewayEnv, type GatewayEnv } from './env.js';
+import { hardeningPlugin } from './hardening.plugin.js';
 import { inputErrorsPlugin } from './input-errors.plugin.js';
+import { scopesPlugin } from './scopes.plugin.js';
 
 /** Carries a WebSocket operation's caller inside the gateway process only. */
 const CALLER_HEADER = 'x-fixfirst-ws-caller';
@@ -37,7 +43,20 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   if (boot.generatedKey) {
     process.stdout.write(`\nOperator API key (shown once, store it now): ${boot.generatedKey}\n\n`);
   }
-  const auth = new Authenticator(clientsOrm, env.INTERNAL_TOKEN_SECRET, env.API_KEY_PREFIX, env.IDENTITY_TTL_SECONDS);
+  const auth = new Authenticator(clientsOrm, env.INTERNAL_TOKEN_SECRET, {
+    keyPrefix: env.API_KEY_PREFIX,
+    clientTokenSecret: env.CLIENT_TOKEN_SECRET,
+    trustedProxyHops: env.TRUST_PROXY,
+    identityTtlSeconds: env.IDENTITY_TTL_SECONDS,
+  });
+  // Rate-limit counters: their own small pool, so a flood of limiter writes never waits behind
+  // (or starves) the credential lookups.
+  const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DB_POOL_MAX });
+  limiterPool.on('error', (err) => log.warn({ err: err.message }, 'rate limiter pool connection lost'));
+  const limiter = env.RATE_LIMIT_ENABLED
+    ? await EdgeRateLimiter.open({ pool: limiterPool }, { burstPerSecond: env.RATE_LIMIT_BURST_PER_SECOND, perMinute: env.RATE_LIMIT_PER_MINUTE }, log)
+    : null;
+  const guard = new EdgeGuard({ limiter, maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES, maxBatch: env.GRAPHQL_MAX_BATCH, trustProxy: env.TRUST_PROXY });
 
   const supergraph = readFileSync(env.SUPERGRAPH_PATH ?? path.join(SCHEMA_DIR, 'supergraph.graphql'), 'utf8');
   const gateway = createGatewayRuntime({
@@ -68,7 +87,18 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     graphiql: env.GRAPHIQL ? { title: 'fixfirst', headers: JSON.stringify({ 'x-api-key': '<your API key>' }) } : false,
     landingPage: false,
     logging: env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'debug' : 'warn',
-    plugins: () => [inputErrorsPlugin()],
+    batching: { limit: env.GRAPHQL_MAX_BATCH },
+    plugins: () => [
+      inputErrorsPlugin(),
+      hardeningPlugin({
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxCost: env.GRAPHQL_MAX_COST,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+        introspection: env.GRAPHQL_INTROSPECTION,
+      }),
+      scopesPlugin((context) => callerOf(context, context.request as Request), log),
+    ],
     healthCheckEndpoint: '/healthz',
     readinessCheckEndpoint: '/readyz',
   });
@@ -94,12 +124,14 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     if (url.pathname.startsWith('/graphql') && !isGraphiqlPage) {
       let identity: Identity | null;
       try {
-        identity = await auth.authenticate((n) => headerOf(req, n));
+        identity = await auth.authenticate((n) => headerOf(req, n), req);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'authentication failed');
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
         return;
       }
+      // Counted before the 401 too (per client address), so guessing credentials is limited as well.
+      if (!(await guard.admitHttp(req, res, identity))) return;
       if (!identity) {
         res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(UNAUTHENTICATED);
         return;
@@ -115,7 +147,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     });
   });
 
-  const wss = new WebSocketServer({ server, path: gateway.graphqlEndpoint });
+  const wss = new WebSocketServer({ server, path: gateway.graphqlEndpoint, maxPayload: env.GRAPHQL_MAX_BODY_BYTES });
   const socketCallers = new WeakMap<object, Identity>();
   const wsOptions = getGraphQLWSOptions(gateway, async (ctx) => {
     const identity = socketCallers.get(ctx.extra as object);
@@ -133,10 +165,27 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
           const fromParams = params[name] ?? params[name.toLowerCase()] ?? (name === 'x-api-key' ? params.apiKey : undefined);
           return typeof fromParams === 'string' ? fromParams : headerOf(upgrade, name);
         };
-        const identity = await auth.authenticate(get).catch(() => null);
+        const identity = await auth.authenticate(get, upgrade).catch(() => null);
+        // A connection counts as a request (it costs a credential lookup), with or without a valid credential.
+        const decision = await guard.consume(guard.keyOf(identity, upgrade));
+        if (decision && !decision.allowed) {
+          (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(4429, `Too many requests: retry after ${decision.retryAfterSeconds} s`);
+          return false;
+        }
         if (!identity) return false;
         socketCallers.set(ctx.extra as object, identity);
         return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        // Every operation on a socket counts like an HTTP request of the same credential.
+        const identity = socketCallers.get(ctx.extra as object);
+        const upgrade = (ctx.extra as { request: IncomingMessage }).request;
+        const decision = identity ? await guard.consume(guard.keyOf(identity, upgrade)) : null;
+        if (decision && !decision.allowed) {
+          const refused = rateLimitedError(decision);
+          return [new GraphQLError(refused.message, { extensions: refused.extensions })];
+        }
+        return wsOptions.onSubscribe!(ctx, id, payload);
       },
     },
     wss,
@@ -162,6 +211,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
       await new Promise<void>((r) => server.close(() => r()));
       await gateway.dispose();
       await clientsOrm.close();
+      await limiterPool.end();
     },
   };
 }

@@ -3,12 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { IdentitySigner, type Identity } from './identity.js';
 
 const SECRET = 'x'.repeat(40);
-const who: Identity = { accountId: 'acc', clientId: 'cli', scopes: ['scans:read'], credentialId: 'key-1', credentialHash: 'ab'.repeat(32) };
+const who: Identity = {
+  accountId: 'acc',
+  clientId: 'cli',
+  scopes: ['scans:read'],
+  credentialId: 'key-1',
+  credentialHash: 'ab'.repeat(32),
+  credentialKind: 'client_token',
+  sourceIp: '203.0.113.9',
+  userAgent: 'curl/8.5.0',
+};
 
 describe('IdentitySigner', () => {
   it('round-trips an identity', async () => {
     const signer = new IdentitySigner(SECRET);
     expect(await signer.verify(await signer.sign(who))).toEqual(who);
+  });
+
+  it('reads an identity without kind or origin as an API key from nowhere', async () => {
+    const signer = new IdentitySigner(SECRET);
+    const bare: Identity = { accountId: 'acc', clientId: null, scopes: [], credentialId: 'k', credentialHash: 'cd'.repeat(32) };
+    expect(await signer.verify(await signer.sign(bare))).toEqual({ ...bare, credentialKind: 'api_key', sourceIp: null, userAgent: null });
   });
 
   it('keeps a null client for account-wide credentials', async () => {

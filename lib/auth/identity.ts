@@ -11,7 +11,16 @@ export interface Identity {
   credentialId: string;
   /** SHA-256 of the presented credential: rate limits and idempotency key on it. */
   credentialHash: string;
+  /** What authenticated the caller; absent means an API key (identities signed before it existed). */
+  credentialKind?: CredentialKind;
+  /** The caller's address as the gateway saw it (X-Forwarded-For only behind a trusted proxy). */
+  sourceIp?: string | null;
+  /** The caller's User-Agent, truncated; audit records (active-scan authorisations) keep it. */
+  userAgent?: string | null;
 }
+
+/** `api_key` also covers an API key narrowed to a client by a client token sent alongside it. */
+export type CredentialKind = 'api_key' | 'client_token';
 
 export const IDENTITY_HEADER = 'x-fixfirst-identity';
 const ISSUER = 'fixfirst-gateway';
@@ -36,6 +45,9 @@ export class IdentitySigner {
       scp: identity.scopes,
       cid: identity.credentialId,
       chs: identity.credentialHash,
+      knd: identity.credentialKind ?? 'api_key',
+      sip: identity.sourceIp ?? null,
+      ua: identity.userAgent ?? null,
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -59,6 +71,9 @@ export class IdentitySigner {
         scopes: payload.scp.filter((s): s is string => typeof s === 'string'),
         credentialId: payload.cid,
         credentialHash: typeof payload.chs === 'string' ? payload.chs : '',
+        credentialKind: payload.knd === 'client_token' ? 'client_token' : 'api_key',
+        sourceIp: typeof payload.sip === 'string' ? payload.sip : null,
+        userAgent: typeof payload.ua === 'string' ? payload.ua : null,
       };
     } catch {
       throw new UnauthenticatedError('Invalid gateway identity');

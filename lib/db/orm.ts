@@ -42,6 +42,10 @@ export async function openModuleOrm(spec: ModuleDbSpec, opts: OrmOptions): Promi
     debug: opts.debug ?? false,
     ensureDatabase: false,
     allowGlobalContext: false,
+    // Each module's own context: inside one module's em.transactional, a call into another
+    // module's service must use that module's EntityManager, not pick up the open transaction
+    // (MikroORM finds it by context name; the shared default name made it cross modules).
+    contextName: spec.schema,
   });
 }
 

@@ -83,18 +83,6 @@ export class AddressPolicy {
     return { allowed: false, reason: `${shown} is ${category} and is not allowed by ${POLICY_NAME}` };
   }
 
-  /**
-   * True only for addresses the operator listed in SCAN_ALLOW_CIDRS (not merely public ones):
-   * active probing is limited to those until targets can be verified.
-   */
-  explicitlyAllows(ip: string): boolean {
-    const parsed = parseIp(ip);
-    if (!parsed) return false;
-    const judged = isV4Mapped(parsed) ? embeddedV4(parsed) : parsed;
-    const family: Family = judged.family === 4 ? 'ipv4' : 'ipv6';
-    return this.allow[family].check(formatIp(judged), family);
-  }
-
   /** The allow list as configured, for logs and error messages. */
   describe(): string[] {
     return [...this.entries];

@@ -23,7 +23,7 @@ describe('isolation matrix: every root field of the public schema, against anoth
   let t: TestStack;
   let lab: LabTarget;
   let sdl: string;
-  const scenarios: { name: string; attacker: string; victim: Victim }[] = [];
+  const scenarios: { name: string; attacker: string; admin: string; victim: Victim }[] = [];
 
   const call = (key: string, query: string, variables: Record<string, unknown> = {}) => gql(t.stack.gatewayUrl, query, variables, { 'x-api-key': key });
 
@@ -46,9 +46,20 @@ describe('isolation matrix: every root field of the public schema, against anoth
     const ids: Victim['ids'] = { scan: scanId, finding: findings[0], client: clientId };
     const fields = rootFields(sdl);
     if (fields.has('createApiKey')) {
-      const k = await call(adminKey, `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { id } }`, { i: { name: `${tag} key`, scopes: ['scans:read'], clientId } });
+      const k = await call(adminKey, `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`, { i: { name: `${tag} key`, scopes: ['scans:read'], clientId } });
       expect(k.errors).toBeUndefined();
-      ids.apiKey = k.data!.createApiKey.id;
+      ids.apiKey = k.data!.createApiKey.apiKey.id;
+    }
+    if (fields.has('attestTarget')) {
+      const a = await call(adminKey, `mutation($i: AttestTargetInput!) { attestTarget(input: $i) { id } }`, { i: { target: '127.0.0.77', statement: `${tag} attests`, clientId } });
+      expect(a.errors).toBeUndefined();
+      ids.attestation = a.data!.attestTarget.id;
+    }
+    if (fields.has('registerClient')) {
+      // A client token of the victim's account: its jti must not be revocable by anyone else.
+      const r = await call(adminKey, `mutation($i: RegisterClientInput!) { registerClient(input: $i) { clientId jti } }`, { i: { name: `${tag} registered`, tier: 'TRIAL' } });
+      expect(r.errors).toBeUndefined();
+      ids.clientToken = r.data!.registerClient.jti;
     }
     if (fields.has('addDomain')) {
       const d = await call(adminKey, `mutation($i: AddDomainInput!) { addDomain(input: $i) { id } }`, { i: { domain: `${tag}.example`, clientId } });
@@ -69,8 +80,8 @@ describe('isolation matrix: every root field of the public schema, against anoth
     const other = await seedTenant(t.databaseUrl);
     const c = await seedClientWithKey(t.databaseUrl, other.accountId, `Client C ${randomBytes(3).toString('hex')}`);
     scenarios.push(
-      { name: 'a client key against another client of its own account', attacker: a.apiKey, victim: await provision(b.apiKey, msp.apiKey, b.clientId) },
-      { name: 'an account key against another account', attacker: msp.apiKey, victim: await provision(c.apiKey, other.apiKey, c.clientId) },
+      { name: 'a client key against another client of its own account', attacker: a.apiKey, admin: msp.apiKey, victim: await provision(b.apiKey, msp.apiKey, b.clientId) },
+      { name: 'an account key against another account', attacker: msp.apiKey, admin: other.apiKey, victim: await provision(c.apiKey, other.apiKey, c.clientId) },
     );
   });
   afterAll(async () => {
@@ -92,8 +103,12 @@ describe('isolation matrix: every root field of the public schema, against anoth
     expect(checked).toBeGreaterThanOrEqual(2 * rootFields(sdl).size);
   });
 
-  it('left every victim as it was: scan, finding, credential', async () => {
-    for (const { victim } of scenarios) {
+  it('left every victim as it was: scan, finding, credentials', async () => {
+    for (const { victim, admin } of scenarios) {
+      if (victim.ids.apiKey) {
+        const keys = await call(admin, `query { apiKeys(includeRevoked: true) { id revokedAt } }`);
+        expect(keys.data!.apiKeys.find((k: { id: string }) => k.id === victim.ids.apiKey)).toMatchObject({ revokedAt: null });
+      }
       const scan = await call(victim.key, `query($id: ID!) { scan(id: $id) { status } }`, { id: victim.ids.scan });
       expect(scan.data?.scan.status).toBe('COMPLETED'); // not cancelled by anyone else
       const finding = await call(victim.key, `query { findings(first: 50) { edges { node { id status history { to } } } } }`);
@@ -146,9 +161,9 @@ function rootFields(sdl: string): Set<string> {
   return names;
 }
 
-/** null, [], a connection without edges, or an object whose lists are all empty. */
+/** null, 0, false, [], or a connection without edges. */
 function isEmpty(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
+  if (value === null || value === undefined || value === 0 || value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') {
     const edges = (value as { edges?: unknown[] }).edges;

@@ -188,11 +188,12 @@ describe('the scanner through the API', () => {
     }
   });
 
-  it('refuses an active scan of an address the operator did not list, and a CIDR beyond the plan', async () => {
-    const active = await gql(t.stack.gatewayUrl, CREATE, { input: { target: 'http://1.1.1.1/', targetType: 'URL', mode: 'ACTIVE' } }, auth());
-    // A public address passes the policy but is not listed by the operator; nothing is sent to it.
-    expect(active.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(active.errors?.[0]?.message).toMatch(/Active scans are limited to addresses the operator allows/);
+  it('refuses an active scan of an address nobody attested, and a CIDR beyond the plan', async () => {
+    const input = { target: 'http://1.1.1.1/', targetType: 'URL', mode: 'ACTIVE', authorisation: { authorised: true } };
+    const active = await gql(t.stack.gatewayUrl, CREATE, { input }, auth());
+    // A public address passes the policy, but this client never attested it; nothing is sent to it.
+    expect(active.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TARGET_UNVERIFIED' });
+    expect(active.errors?.[0]?.message).toMatch(/No attestation of this client covers 1\.1\.1\.1/);
     const wide = await gql(t.stack.gatewayUrl, CREATE, { input: { target: '127.0.0.0/21', targetType: 'CIDR', clientName: 'Range Corp' } }, auth());
     expect(wide.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(wide.errors?.[0]?.message).toMatch(/2048 addresses.*allows up to 1024/);

@@ -14,6 +14,7 @@ import { startDnsServer, type LabDnsServer } from '../lab/dns-server.js';
 import { startLabServices, type LabServices } from '../lab/services.js';
 import { startHardenedApp, startVulnerableApp, type LabWebApp, type VulnerableApp } from '../lab/web-app.js';
 import { collect, gql, wsClient } from '../support/graphql.js';
+import { attestLabTarget, LAB_AUTHORISATION, verifyLabDomain } from '../support/target-ownership.js';
 import { startTestStack, type TestStack } from './stack.js';
 
 const run = promisify(execFile);
@@ -46,7 +47,8 @@ describe('scanning the lab', () => {
 
   /** Creates a scan, follows it to its end, and returns its final state and findings. */
   async function scan(input: Record<string, unknown>): Promise<{ status: string; error: string | null; stats: any; findings: LabFinding[] }> {
-    const created = await gql(t.stack.gatewayUrl, CREATE, { input }, { 'x-api-key': tenant.apiKey });
+    const authorised = input.mode === 'ACTIVE' ? { ...input, authorisation: LAB_AUTHORISATION } : input;
+    const created = await gql(t.stack.gatewayUrl, CREATE, { input: authorised }, { 'x-api-key': tenant.apiKey });
     expect(created.errors).toBeUndefined();
     const id = created.data!.createScan.id as string;
     const client = wsClient(t.stack.gatewayUrl, tenant.apiKey);
@@ -107,6 +109,9 @@ describe('scanning the lab', () => {
       env: { DNS_SERVERS: dns.server, SCAN_EXTRA_CA_FILE: caFile, SCAN_FETCH_TIMEOUT_MS: '4000', SCAN_DEADLINE_SECONDS: '120' },
     });
     tenant = await seedTenant(t.databaseUrl);
+    // Active scans need proof that the target is ours: the lab's names by DNS, its services' address by attestation.
+    for (const domain of ['vuln.lab.test', 'hardened.lab.test']) await verifyLabDomain(t.stack.gatewayUrl, tenant.apiKey, dns.zone, domain);
+    await attestLabTarget(t.stack.gatewayUrl, tenant.apiKey, '127.0.0.3');
   });
   afterAll(async () => {
     await t?.stop();

@@ -26,16 +26,16 @@ export async function seedTenant(databaseUrl: string, name = `Account ${randomBy
 }
 
 /**
- * Another client of `accountId` with a key narrowed to it (all scopes), written through the
+ * Another client of `accountId` with a key narrowed to it (all scopes unless given), written through the
  * clients module's entities until the API to create them lands.
  */
-export async function seedClientWithKey(databaseUrl: string, accountId: string, name: string): Promise<{ clientId: string; apiKey: string }> {
+export async function seedClientWithKey(databaseUrl: string, accountId: string, name: string, scopes: readonly string[] = SCOPES): Promise<{ clientId: string; apiKey: string }> {
   const orm = await openModuleOrm(clientsDb, { url: databaseUrl, poolMax: 1 });
   try {
     const em = orm.em.fork();
     const apiKey = generateApiKey();
     const client = em.create(ClientEntity, { accountId, name, nameKey: clientNameKey(name) });
-    em.create(ApiKeyEntity, { accountId, clientId: client.id, name: `${name} key`, keyHash: hashCredential(apiKey), preview: keyPreview(apiKey), scopes: [...SCOPES] });
+    em.create(ApiKeyEntity, { accountId, clientId: client.id, name: `${name} key`, keyHash: hashCredential(apiKey), preview: keyPreview(apiKey), scopes: [...scopes] });
     await em.flush();
     recordIssuedToken(apiKey);
     return { clientId: client.id, apiKey };

@@ -39,9 +39,26 @@ describe('generated artifacts', () => {
     expect(args('Subscription', 'scanUpdated')).toEqual(['Scan!', { id: 'ID!' }]);
     expect(args('Subscription', 'findingChanged')).toEqual(['FindingChange!', { clientId: 'ID', after: 'String' }]);
     expect(args('Query', 'me')).toEqual(['Me!', {}]);
+    expect(args('Query', 'clients')).toEqual(['[Client!]!', { first: 'Int' }]);
+    expect(args('Query', 'client')).toEqual(['Client', { id: 'ID!' }]);
+    expect(args('Mutation', 'createClient')).toEqual(['Client!', { input: 'CreateClientInput!' }]);
+    expect(args('Mutation', 'updateClient')).toEqual(['Client!', { id: 'ID!', input: 'UpdateClientInput!' }]);
+    expect(args('Mutation', 'registerClient')).toEqual(['RegisteredClient!', { input: 'RegisterClientInput!' }]);
+    expect(args('Mutation', 'revokeClientToken')).toEqual(['Int!', { jti: 'String', clientId: 'ID' }]);
+    expect(args('Query', 'apiKeys')).toEqual(['[ApiKey!]!', { first: 'Int', includeRevoked: 'Boolean' }]);
+    expect(args('Mutation', 'createApiKey')).toEqual(['CreatedApiKey!', { input: 'CreateApiKeyInput!' }]);
+    expect(args('Mutation', 'revokeApiKey')).toEqual(['ApiKey!', { id: 'ID!' }]);
     expect(args('Scan', 'findingsSummary')).toEqual(['FindingsSummary!', {}]);
     expect(args('Scan', 'findings')).toEqual(['FindingConnection!', { first: 'Int', after: 'String' }]);
     expect(args('Client', 'usage')[0]).toBe('Usage!');
+    expect(args('Mutation', 'addDomain')).toEqual(['TargetDomain!', { input: 'AddDomainInput!' }]);
+    expect(args('Mutation', 'verifyDomain')).toEqual(['DomainVerificationResult!', { id: 'ID!', method: 'VerificationMethod!' }]);
+    expect(args('Query', 'domains')).toEqual(['[TargetDomain!]!', { clientId: 'ID' }]);
+    expect(args('Mutation', 'removeDomain')).toEqual(['Boolean!', { id: 'ID!' }]);
+    expect(args('Mutation', 'attestTarget')).toEqual(['TargetAttestation!', { input: 'AttestTargetInput!' }]);
+    expect(args('Query', 'attestations')).toEqual(['[TargetAttestation!]!', { clientId: 'ID' }]);
+    expect(args('Mutation', 'revokeAttestation')).toEqual(['TargetAttestation!', { id: 'ID!' }]);
+    expect(args('Scan', 'authorisation')).toEqual(['ScanAuthorisation', {}]);
     const scanFields = Object.keys((schema.getType('Scan') as GraphQLObjectType).getFields());
     for (const f of ['id', 'target', 'targetType', 'profile', 'mode', 'status', 'progress', 'error', 'triggeredBy', 'createdAt', 'startedAt', 'completedAt', 'client']) {
       expect(scanFields).toContain(f);

@@ -75,7 +75,7 @@ export function matrixCases(sdl: string, victim: Partial<Record<ResourceKind, st
     for (const field of Object.values(type.getFields())) {
       const withIds = buildArgs(field, victim, true);
       cases.push(caseOf(schema, operation, field, withIds, depth));
-      const optionalIds = field.args.some((a) => !isNonNullType(a.type) && usesIds(a.type));
+      const optionalIds = field.args.some((a) => !isNonNullType(a.type) && usesIds(a.type, new Set(), `${field.name}.${a.name}`));
       if (optionalIds) cases.push(caseOf(schema, operation, field, buildArgs(field, victim, false), depth));
     }
   }
@@ -98,12 +98,12 @@ function caseOf(
   return { operation, field: field.name, document, variables: built.values, targetsVictim: built.targetsVictim };
 }
 
-function usesIds(type: GraphQLInputType, seen = new Set<string>()): boolean {
+function usesIds(type: GraphQLInputType, seen = new Set<string>(), key = ''): boolean {
   const named = getNamedType(type);
-  if (isScalarType(named)) return named.name === 'ID';
+  if (isScalarType(named)) return named.name === 'ID' || (named.name === 'String' && key in ID_KINDS);
   if (!isInputObjectType(named) || seen.has(named.name)) return false;
   seen.add(named.name);
-  return Object.values(named.getFields()).some((f) => usesIds(f.type, seen));
+  return Object.values(named.getFields()).some((f) => usesIds(f.type, seen, `${named.name}.${f.name}`));
 }
 
 function buildArgs(field: GraphQLField<unknown, unknown>, victim: Partial<Record<ResourceKind, string>>, withOptionalIds: boolean): { values: Record<string, unknown>; targetsVictim: boolean } {
@@ -126,6 +126,8 @@ function buildArgs(field: GraphQLField<unknown, unknown>, victim: Partial<Record
     }
     const named = getNamedType(inner);
     if (isScalarType(named) && named.name === 'ID') return required || withOptionalIds ? idFor(key, name) : undefined;
+    // A string that names a resource (a token's jti) is listed under its exact key.
+    if (isScalarType(named) && named.name === 'String' && ID_KINDS[key]) return required || withOptionalIds ? idFor(key, name) : undefined;
     if (!required && !nonNull) {
       // Optional: only input objects that carry ids are worth filling (filters by scanId/clientId).
       if (!(isInputObjectType(named) && withOptionalIds && usesIds(named))) return undefined;
@@ -149,6 +151,8 @@ function buildArgs(field: GraphQLField<unknown, unknown>, victim: Partial<Record
   return { values, targetsVictim };
 }
 
+let samples = 0;
+
 function scalarSample(type: string, name: string): unknown {
   switch (type) {
     case 'Int':
@@ -163,7 +167,7 @@ function scalarSample(type: string, name: string): unknown {
       return {};
     default:
       // Strings: something valid enough to reach the tenant check (a URL-ish target, a name).
-      return /target|url|domain/i.test(name) ? 'https://isolation.example/' : /status/i.test(name) ? 'open' : 'isolation matrix';
+      return /target|url|domain/i.test(name) ? 'https://isolation.example/' : /status/i.test(name) ? 'open' : `isolation matrix ${++samples}`;
   }
 }
 

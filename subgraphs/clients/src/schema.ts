@@ -4,12 +4,13 @@ import { AccountEntity } from './account/account.entity.js';
 import { toClientType } from './client/client.mapper.js';
 import { ClientResolver } from './client/client.resolver.js';
 import type { ClientsContext } from './context.js';
+import { ApiKeyResolver } from './credential/api-key.resolver.js';
 import { MeResolver } from './me/me.resolver.js';
 
-/** The clients subgraph: Account, Client, me. */
+/** The clients subgraph: Account, Client, me, API keys and client tokens. */
 export function buildClientsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [MeResolver, ClientResolver],
+    resolvers: [MeResolver, ClientResolver, ApiKeyResolver],
     references: {
       Client: async (ref: { id: string }, ctx: ClientsContext) => {
         const c = await ctx.clients.find(ref.id);

@@ -1,10 +1,14 @@
 import type { Identity } from '../../../lib/auth/identity.js';
 import type { ScanEventBus } from './events/scan-event.bus.js';
+import type { OwnershipConfig } from './ownership/ownership.env.js';
+import { OwnershipService } from './ownership/ownership.service.js';
 import { ScanService, type ScanDeps } from './scan/scan.service.js';
 
 /** Per-request context of the scans subgraph. */
 export class ScansContext {
   readonly scans: ScanService;
+  readonly ownership: OwnershipService;
+  readonly ownershipConfig: OwnershipConfig;
 
   constructor(
     readonly identity: Identity,
@@ -12,5 +16,7 @@ export class ScansContext {
     readonly bus: ScanEventBus,
   ) {
     this.scans = new ScanService(identity, deps);
+    this.ownership = new OwnershipService(identity, deps);
+    this.ownershipConfig = deps.ownership;
   }
 }

@@ -1,10 +1,13 @@
 import type { ModuleDbSpec } from '../../../lib/db/orm.js';
 import { migrations } from '../migrations/index.js';
+import { ScanAuthorisationEntity } from './ownership/scan-authorisation.entity.js';
+import { TargetAttestationEntity } from './ownership/target-attestation.entity.js';
+import { TargetDomainEntity } from './ownership/target-domain.entity.js';
 import { ScanEntity, ScanEventEntity } from './scan/scan.entity.js';
 
 /** The scans module's slice of the database. */
 export const scansDb: ModuleDbSpec = {
   schema: 'scans',
-  entities: [ScanEntity, ScanEventEntity],
+  entities: [ScanEntity, ScanEventEntity, TargetDomainEntity, TargetAttestationEntity, ScanAuthorisationEntity],
   migrations,
 };

@@ -1,13 +1,14 @@
 import { buildFederatedSchema, type FederatedSchema } from '../../../lib/federation/build-subgraph.js';
 import { CheckResolver } from './check/check.resolver.js';
 import type { ScansContext } from './context.js';
+import { OwnershipResolver, ScanAuthorisationResolver } from './ownership/ownership.resolver.js';
 import { toScanType } from './scan/scan.mapper.js';
 import { ScanResolver } from './scan/scan.resolver.js';
 
-/** The scans subgraph: Scan, createScan, cancelScan, scans, checks, scanUpdated, scanEvents. */
+/** The scans subgraph: Scan, createScan, cancelScan, scans, checks, scanUpdated, scanEvents, domains and attestations. */
 export function buildScansSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [ScanResolver, CheckResolver],
+    resolvers: [ScanResolver, CheckResolver, OwnershipResolver, ScanAuthorisationResolver],
     references: {
       Scan: async (ref: { id: string }, ctx: ScansContext) => {
         const s = await ctx.scans.find(ref.id);

@@ -12,6 +12,7 @@ import { tenantOf } from '../../../lib/auth/tenant.js';
 import { ScansContext } from './context.js';
 import { ScanEventBus } from './events/scan-event.bus.js';
 import { scansDb } from './module.js';
+import { ownershipEnv, ownershipFromEnv } from './ownership/ownership.env.js';
 import { ScanDns } from './scanner/scan-dns.js';
 import { openScanQueue } from './queue/scan-queue.js';
 import { buildScansSchema } from './schema.js';
@@ -22,6 +23,7 @@ export const scansEnv = commonEnv
   .merge(queueEnv)
   .merge(billingEnvFragment)
   .merge(keyPrefixEnv)
+  .merge(ownershipEnv)
   .extend({ SCANS_PORT: port(4001) });
 
 /**
@@ -32,6 +34,7 @@ export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEn
   const log = createLogger('scans', env.LOG_LEVEL);
   const policy = AddressPolicy.parse(env.SCAN_ALLOW_CIDRS);
   const dns = ScanDns.fromEnv(env.DNS_SERVERS);
+  const ownership = ownershipFromEnv(env, dns, policy);
   const opts = { migrate: env.MIGRATE_ON_BOOT, poolMax: env.DB_POOL_MAX, log };
   const orm = await openModule(scansDb, env.DATABASE_URL, opts);
   // Other modules' data is reached only through their services; they migrate themselves.
@@ -60,6 +63,7 @@ export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEn
           policy,
           resolve: dns.resolve,
           maxCidrHosts: env.SCAN_MAX_CIDR_HOSTS,
+          ownership,
         },
         bus,
       ),

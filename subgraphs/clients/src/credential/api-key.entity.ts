@@ -18,6 +18,10 @@ export const ApiKeySchema = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
     expiresAt: p.datetime().columnType('timestamptz').nullable(),
     revokedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** Last authentication with the key, to a resolution of LAST_USED_RESOLUTION_MS (not every request writes). */
+    lastUsedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** The credential that created this key (audit); null for bootstrap and seeded keys. */
+    createdByCredentialId: p.uuid().nullable(),
   },
 });
 export class ApiKeyEntity extends ApiKeySchema.class {}

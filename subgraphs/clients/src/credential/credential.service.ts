@@ -1,11 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateApiKey, hashCredential, keyPreview, looksLikeApiKey } from '../../../../lib/auth/api-key.js';
+import { CLIENT_TOKEN_SCOPES, type ClientTokenClaims } from '../../../../lib/auth/client-token.js';
 import type { Identity } from '../../../../lib/auth/identity.js';
 import { SCOPES } from '../../../../lib/auth/tenant.js';
 import { AccountEntity } from '../account/account.entity.js';
 import { ClientEntity, clientNameKey } from '../client/client.entity.js';
 import { DEFAULT_CLIENT_NAME } from '../client/client.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { ClientTokenEntity } from './client-token.entity.js';
+
+/**
+ * `lastUsedAt` is kept to this resolution: authentication writes at most once per interval per
+ * credential (a conditional UPDATE, so replicas racing write once), never on every request.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Result of the first-start bootstrap: the key's plaintext only when it was generated here. */
 export interface BootstrapResult {
@@ -24,13 +32,53 @@ export class CredentialService {
     private readonly keyPrefix: string,
   ) {}
 
+  /**
+   * An API key's identity; null when the key is malformed, unknown, revoked or expired. Reads the
+   * row on every call (no cache), so a revocation holds on the very next request on any replica.
+   */
   async authenticate(presented: string): Promise<Identity | null> {
     if (!looksLikeApiKey(presented, this.keyPrefix)) return null;
     const keyHash = hashCredential(presented);
     const key = await this.em.findOne(ApiKeyEntity, { keyHash }, { disableIdentityMap: true });
     if (!key || key.revokedAt) return null;
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
-    return { accountId: key.accountId, clientId: key.clientId ?? null, scopes: [...key.scopes], credentialId: key.id, credentialHash: keyHash };
+    await this.touch(ApiKeyEntity, key.id, key.lastUsedAt ?? null);
+    return {
+      accountId: key.accountId,
+      clientId: key.clientId ?? null,
+      scopes: [...key.scopes],
+      credentialId: key.id,
+      credentialHash: keyHash,
+      credentialKind: 'api_key',
+    };
+  }
+
+  /**
+   * A client token's identity from its verified claims (the signature, issuer, audience and `exp`
+   * are the caller's to check first); null when its `jti` is unknown, revoked, expired or was
+   * issued for another client. `tokenHash` is the SHA-256 of the whole presented token.
+   */
+  async authenticateClientToken(claims: ClientTokenClaims, tokenHash: string): Promise<Identity | null> {
+    const row = await this.em.findOne(ClientTokenEntity, { jtiHash: hashCredential(claims.jti) }, { disableIdentityMap: true });
+    if (!row || row.revokedAt || row.clientId !== claims.clientId) return null;
+    if (row.expiresAt.getTime() <= Date.now()) return null;
+    await this.touch(ClientTokenEntity, row.id, row.lastUsedAt ?? null);
+    return {
+      accountId: row.accountId,
+      clientId: row.clientId,
+      scopes: [...CLIENT_TOKEN_SCOPES],
+      credentialId: row.id,
+      credentialHash: tokenHash,
+      credentialKind: 'client_token',
+    };
+  }
+
+  /** Records a use, unless one was recorded within LAST_USED_RESOLUTION_MS. */
+  private async touch(entity: typeof ApiKeyEntity | typeof ClientTokenEntity, id: string, lastUsedAt: Date | null): Promise<void> {
+    const now = new Date();
+    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    await this.em.nativeUpdate(entity as typeof ApiKeyEntity, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: cutoff } }] }, { lastUsedAt: now });
   }
 
   /**

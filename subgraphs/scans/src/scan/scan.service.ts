@@ -8,6 +8,10 @@ import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import type { ClientService } from '../../../clients/src/module.js';
 import type { QuotaService } from '../../../billing/src/module.js';
 import { ScanStateStore } from '../events/scan-state.store.js';
+import { ActiveAuthorisationService, type AuthorisationGrant, type ScanAuthorisationDraft } from '../ownership/active-authorisation.service.js';
+import { ActiveScanRefusedError } from '../ownership/active-scan-refused.error.js';
+import type { OwnershipConfig } from '../ownership/ownership.env.js';
+import { ScanAuthorisationEntity } from '../ownership/scan-authorisation.entity.js';
 import { enqueueScan } from '../queue/scan-queue.js';
 import { checkTargetAddresses, normalizeTarget, TargetInputError, type NormalizedTarget, type Resolver } from '../target/target.js';
 import { ScanEntity, type MODES, type PROFILES, type ScanEventEntity, type TARGET_TYPES } from './scan.entity.js';
@@ -20,6 +24,11 @@ export interface CreateScanCommand {
   mode: (typeof MODES)[number];
   clientName?: string | null;
   triggeredBy?: string;
+  /**
+   * Needed for ACTIVE. From createScan it is the caller's own (source REQUEST, the default); a
+   * scan created by a schedule passes the schedule's standing authorisation (source SCHEDULE).
+   */
+  authorisation?: (Omit<AuthorisationGrant, 'source'> & Partial<Pick<AuthorisationGrant, 'source'>>) | null;
 }
 
 export interface ScanPage {
@@ -37,9 +46,14 @@ export interface ScanDeps {
   policy: AddressPolicy;
   resolve?: Resolver;
   maxCidrHosts: number;
+  /** Domain verification and its settings, for active scans. */
+  ownership: OwnershipConfig;
 }
 
-/** Rules of scans: validation, target safety, client and quota, then store and enqueue. */
+/**
+ * Rules of scans: validation, target safety, client, for active scans the plan, authorisation and
+ * proof of ownership, then quota, then store (with the authorisation record) and enqueue.
+ */
 export class ScanService {
   private readonly repo: ScanRepository;
   private readonly tenant: Tenant;
@@ -58,13 +72,18 @@ export class ScanService {
     try {
       normalized = normalizeTarget(cmd.target, cmd.targetType, { maxCidrHosts: this.deps.maxCidrHosts });
       // Every address the target resolves to must be allowed before anything is stored.
-      const addresses = await checkTargetAddresses(normalized, this.deps.policy, this.deps.resolve);
-      if (cmd.mode === 'ACTIVE') this.assertActiveAllowed(addresses);
+      await checkTargetAddresses(normalized, this.deps.policy, this.deps.resolve);
     } catch (err) {
       if (err instanceof TargetInputError) throw new BadUserInputError([{ field: err.field, message: err.message }]);
       throw err;
     }
     const client = await this.deps.clients.resolveForScan(cmd.clientName);
+    let authorisation: ScanAuthorisationDraft | null = null;
+    if (cmd.mode === 'ACTIVE') {
+      await this.assertPlanAllowsActive(client.id);
+      const grant = cmd.authorisation ? { ...cmd.authorisation, source: cmd.authorisation.source ?? 'REQUEST' } : null;
+      authorisation = await new ActiveAuthorisationService(this.identity, this.deps.em, this.deps.ownership).authorise(client.id, normalized, grant);
+    }
     await this.deps.quota.consumeScan(this.tenant.accountId, client.id, {
       active: cmd.mode === 'ACTIVE',
       ...(normalized.type === 'CIDR' ? { cidrHosts: cidrSize(normalized.value), cidr: normalized.value } : {}),
@@ -89,6 +108,8 @@ export class ScanService {
           startedAt: null,
           completedAt: null,
         });
+        // The record is written in the scan's own transaction: no active scan exists without one.
+        if (authorisation) em.create(ScanAuthorisationEntity, { ...authorisation, scanId: s.id });
         await ScanStateStore.insertNew(em, s);
         return s;
       });
@@ -107,19 +128,11 @@ export class ScanService {
     return scan;
   }
 
-  /**
-   * Active probing (paths, ports, services) needs a verified target and an authorisation record;
-   * until those exist, it is allowed only on addresses the operator listed in SCAN_ALLOW_CIDRS.
-   */
-  private assertActiveAllowed(addresses: Map<string, string[]>): void {
-    for (const [host, list] of addresses) {
-      const outside = list.find((a) => !this.deps.policy.explicitlyAllows(a));
-      if (outside) {
-        throw new TargetInputError(
-          'mode',
-          `Active scans are limited to addresses the operator allows (SCAN_ALLOW_CIDRS) until target verification is available; ${host === outside ? outside : `${host} (${outside})`} is not one of them. Use mode PASSIVE.`,
-        );
-      }
+  /** The plan is checked first (without consuming anything), so its refusal is the one reported. */
+  private async assertPlanAllowsActive(clientId: string): Promise<void> {
+    const plan = this.deps.quota.planOf((await this.deps.quota.ensurePlan(this.tenant.accountId, clientId)).tier);
+    if (!plan.activeScans) {
+      throw new ActiveScanRefusedError('PLAN_WITHOUT_ACTIVE_SCANS', `Active scans need a paid plan; this client is on ${plan.tier}`);
     }
   }
 

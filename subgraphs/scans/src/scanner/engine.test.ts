@@ -57,7 +57,10 @@ function recordingSink() {
   return { sink, events, findings, hosts };
 }
 
-function run(probes: Probe[], opts: { allow?: string[]; mode?: 'PASSIVE' | 'ACTIVE'; deadlineMs?: number; budget?: number; signal?: AbortSignal } = {}) {
+function run(
+  probes: Probe[],
+  opts: { allow?: string[]; mode?: 'PASSIVE' | 'ACTIVE'; deadlineMs?: number; budget?: number; signal?: AbortSignal; covers?: (host: { hostname: string }) => boolean } = {},
+) {
   const target = normalizeTarget(base, 'URL');
   const rec = recordingSink();
   const done = runEngine({
@@ -71,6 +74,7 @@ function run(probes: Probe[], opts: { allow?: string[]; mode?: 'PASSIVE' | 'ACTI
     userAgent: 'engine-test',
     log: createLogger('engine-test', 'silent'),
     sink: rec.sink,
+    activeCovers: opts.covers ?? (() => true),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return { done, ...rec };
@@ -97,14 +101,17 @@ describe('runEngine', () => {
     expect(stats).toMatchObject({ hostsReachable: 1, findings: 1, probesRun: 1, probesFailed: 0, deadlineReached: false });
   });
 
-  it('runs active probes only in active scans of addresses the operator listed', async () => {
+  it('runs active probes only in active scans, on hosts its authorisation covers', async () => {
     const active: Probe = { id: 'exposure', title: 't', checks: [def('exposure.x', 'ACTIVE')], mode: 'ACTIVE', profile: 'LIGHT', run: async () => undefined };
     const passiveRun = run([active], { mode: 'PASSIVE' });
     await passiveRun.done;
     expect(passiveRun.events).toEqual([]);
-    const listed = run([active], { mode: 'ACTIVE' });
-    await listed.done;
-    expect(listed.events).toEqual(['start exposure', 'end exposure 0']);
+    const uncovered = run([active], { mode: 'ACTIVE', covers: () => false });
+    await uncovered.done;
+    expect(uncovered.events).toEqual([]);
+    const covered = run([active], { mode: 'ACTIVE', covers: (h) => h.hostname === '127.0.0.21' });
+    await covered.done;
+    expect(covered.events).toEqual(['start exposure', 'end exposure 0']);
   });
 
   it('stops a probe stuck on a tarpit at the scan deadline', async () => {

@@ -41,6 +41,11 @@ export interface EngineOptions {
   signal?: AbortSignal;
   log: Logger;
   sink: EngineSink;
+  /**
+   * Whether the scan's authorisation (its ownership proof) covers this host: active probes run
+   * only where it does. Absent, no host is covered and an active scan runs its passive probes only.
+   */
+  activeCovers?: (host: ScanHostInfo) => boolean;
 }
 
 /** What a run did, kept on the scan for users and benchmarks. */
@@ -204,9 +209,10 @@ async function scanHost(host: ScanHostInfo, run: HostRun): Promise<boolean> {
 }
 
 /** The probes the scan's mode and profile call for on this host. */
-export function applicableProbes(run: Pick<EngineOptions, 'catalogue' | 'mode' | 'profile' | 'policy' | 'target'>, host: ScanHostInfo): Probe[] {
-  // Until targets can be verified, active probing runs only on addresses the operator listed.
-  const activeAllowed = run.mode === 'ACTIVE' && host.addresses.length > 0 && host.addresses.every((a) => run.policy.explicitlyAllows(a));
+export function applicableProbes(run: Pick<EngineOptions, 'catalogue' | 'mode' | 'profile' | 'target' | 'activeCovers'>, host: ScanHostInfo): Probe[] {
+  // Active probing needs the scan's own authorisation to cover the host (createScan checked the
+  // target; this holds it to every host the run resolves), on top of the address policy.
+  const activeAllowed = run.mode === 'ACTIVE' && host.addresses.length > 0 && (run.activeCovers?.(host) ?? false);
   return run.catalogue.probes.filter(
     (p) => profileIncludes(run.profile.name, p.profile) && (p.mode === 'PASSIVE' || activeAllowed) && (p.appliesTo?.(run.target, host) ?? true),
   );

@@ -3,6 +3,8 @@ import type { Logger } from '../../../../lib/logger.js';
 import type { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { fingerprintOf, FindingLifecycle, FindingWriter, type Coverage, type NewFinding } from '../../../findings/src/module.js';
 import { ScanStateStore } from '../events/scan-state.store.js';
+import { ScanAuthorisationEntity } from '../ownership/scan-authorisation.entity.js';
+import { proofCovers } from '../ownership/target-coverage.js';
 import { ScanEntity, TERMINAL, type ScanStatus } from '../scan/scan.entity.js';
 import { checkCatalogue, type CheckCatalogue } from '../scanner/catalogue.js';
 import { runEngine, type ScanStats } from '../scanner/engine.js';
@@ -55,6 +57,9 @@ export class ScanRunner {
     }
     await this.state.apply(scanId, { progress: 5 });
 
+    // An active scan probes only what its authorisation record proved (none: passive probes only).
+    const proof = scan.mode === 'ACTIVE' ? await this.deps.scansOrm.em.fork().findOne(ScanAuthorisationEntity, { scanId, authorised: true }) : null;
+    if (scan.mode === 'ACTIVE' && !proof) log.warn('active scan without an authorisation record: running its passive probes only');
     const profile = this.profileFor(scan.profile as ScanProfile);
     const owner = { accountId: scan.accountId, clientId: scan.clientId, scanId };
     const writer = new FindingWriter(this.deps.findingsOrm.em.fork());
@@ -71,6 +76,7 @@ export class ScanRunner {
       profile,
       catalogue,
       policy: this.deps.policy,
+      ...(proof ? { activeCovers: (host: { hostname: string; addresses: string[] }) => proofCovers(proof, host) } : {}),
       dns: this.deps.dns,
       userAgent: this.deps.userAgent,
       ...(this.deps.ca ? { ca: this.deps.ca } : {}),

@@ -152,6 +152,7 @@ describe('network probes together', () => {
       profile: profileSettings('STANDARD', { ports: [6379, ...closed] }),
       catalogue: new CheckCatalogue(PROBES),
       policy: new AddressPolicy([`${TEST_HOST}/32`]),
+      activeCovers: (host) => host.addresses.every((a) => a === TEST_HOST), // as an attestation of it would
       dns: new ScanDns(),
       userAgent: 'network-probe-test',
       log: createLogger('network-probe-test', 'silent'),
