@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForHttpOk } from '../../lib/net/free-port.js';
-import { REPO_ROOT } from '../../lib/paths.js';
 import { seedTenant } from '../factories/tenant.js';
 import { wsClient } from '../support/graphql.js';
-import { assertNoTokens, auditLog } from '../support/token-audit.js';
-import { startTestStack, type TestStack } from './stack.js';
+import { startGatewayReplica, startTestStack, type TestStack } from './stack.js';
 
 const HOST = '127.0.0.62';
 const LIMITS = { RATE_LIMIT_BURST_PER_SECOND: '10', RATE_LIMIT_PER_MINUTE: '60', CLIENT_TOKEN_SECRET: randomBytes(32).toString('base64url') };
@@ -31,46 +25,17 @@ async function post(url: string, headers: Record<string, string>, query = ME): P
  */
 describe('rate limits at the gateway', () => {
   let t: TestStack;
-  let second: ChildProcess;
+  let second: Awaited<ReturnType<typeof startGatewayReplica>> | undefined;
   let secondUrl: string;
-  let secondLog: string;
 
   beforeAll(async () => {
     t = await startTestStack('edge-limits', { workers: 0, env: LIMITS });
-    const port = await freePort(HOST);
-    secondLog = path.join(path.dirname(t.logFile), 'gateway-2.log');
-    const out = createWriteStream(secondLog);
-    second = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'start-service.js'), 'gateway'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...LIMITS,
-        DATABASE_URL: t.databaseUrl,
-        INTERNAL_TOKEN_SECRET: t.stack.secret,
-        MIGRATE_ON_BOOT: 'false',
-        LOG_LEVEL: 'info',
-        HOST,
-        GATEWAY_PORT: String(port),
-        SCANS_URL: t.stack.subgraphUrl('scans'),
-        FINDINGS_URL: t.stack.subgraphUrl('findings'),
-        CLIENTS_URL: t.stack.subgraphUrl('clients'),
-        BILLING_URL: t.stack.subgraphUrl('billing'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    second.stdout!.pipe(out);
-    second.stderr!.pipe(out);
-    secondUrl = `http://${HOST}:${port}/graphql`;
-    await waitForHttpOk(`http://${HOST}:${port}/healthz`, 60_000, () => second.exitCode === null);
+    second = await startGatewayReplica(t, HOST, LIMITS);
+    secondUrl = second.url;
   });
   afterAll(async () => {
-    if (second && second.exitCode === null) {
-      const exited = new Promise((r) => second.once('exit', r));
-      second.kill('SIGTERM');
-      await exited;
-    }
+    await second?.stop();
     await t?.stop();
-    if (secondLog) assertNoTokens(await auditLog(secondLog));
   });
 
   it('admits exactly the 10-request burst of 100 requests sent within a second to two replicas; the rest get 429', async () => {

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Stack } from '../../cli/stack.js';
 import { createLogger } from '../../lib/logger.js';
+import { freePort, waitForHttpOk } from '../../lib/net/free-port.js';
+import { REPO_ROOT } from '../../lib/paths.js';
 import { createTestDatabase } from '../support/database.js';
 import { assertNoTokens, auditLog } from '../support/token-audit.js';
 
@@ -49,4 +53,51 @@ export async function startTestStack(label: string, opts: { workers?: number; en
       assertNoTokens(inLog);
     },
   };
+}
+
+/**
+ * Another gateway replica of a test stack, as an operator scales out: its own OS process through
+ * the same CLI entry point, on the stack's database and subgraphs, listening on `host`. Its log is
+ * audited for credentials when it stops. `env` must repeat what the stack was given that the
+ * gateway reads (CLIENT_TOKEN_SECRET, RATE_LIMIT_*).
+ */
+export async function startGatewayReplica(t: TestStack, host: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort(host);
+  const logFile = path.join(path.dirname(t.logFile), `gateway-${port}.log`);
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'start-service.js'), 'gateway'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: t.databaseUrl,
+      INTERNAL_TOKEN_SECRET: t.stack.secret,
+      MIGRATE_ON_BOOT: 'false',
+      LOG_LEVEL: 'info',
+      HOST: host,
+      GATEWAY_PORT: String(port),
+      SCANS_URL: t.stack.subgraphUrl('scans'),
+      FINDINGS_URL: t.stack.subgraphUrl('findings'),
+      CLIENTS_URL: t.stack.subgraphUrl('clients'),
+      BILLING_URL: t.stack.subgraphUrl('billing'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    assertNoTokens(await auditLog(logFile));
+  };
+  try {
+    await waitForHttpOk(`http://${host}:${port}/healthz`, 60_000, () => child.exitCode === null);
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+  return { url: `http://${host}:${port}/graphql`, stop };
 }
