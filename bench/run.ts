@@ -12,6 +12,8 @@ import { freePort } from '../lib/net/free-port.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { seedTenant } from '../test/factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
+import { edgeBench } from './edge.bench.js';
+import { findingPagesBench } from './finding-pages.bench.js';
 import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
 import { portScanBench } from './port-scan.bench.js';
@@ -23,6 +25,9 @@ import { portScanBench } from './port-scan.bench.js';
  *  3. TCP connect scan of 1,000 loopback ports: ours against `nmap -sT -T4`, same ports.
  *  4. Standard-profile active scans of the lab with one worker: wall time, requests, scans/minute.
  *  5. A full intel sync of ../shared/data: time and peak memory.
+ *  7. The edge (BENCH_ONLY=edge): authentication, rate-limit and scope work added per request, and
+ *     rate-limiter decisions per second on PostgreSQL.
+ *  6. Findings pages (BENCH_ONLY=pages): first page vs the page after 500,000 of 1,000,000 findings, keyset and OFFSET.
  */
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -59,7 +64,8 @@ async function gatewayVersusDirect(): Promise<void> {
     workers: 1,
     output: path.join(dataDir, 'services.log'),
     log,
-    env: { LOG_LEVEL: 'warn', SCAN_ALLOW_CIDRS: '127.0.0.0/8', DEFAULT_CLIENT_TIER: 'enterprise' },
+    // Throughput is the point here: the edge rate limit (10/s per key) is measured in edgeBench.
+    env: { LOG_LEVEL: 'warn', SCAN_ALLOW_CIDRS: '127.0.0.0/8', DEFAULT_CLIENT_TIER: 'enterprise', RATE_LIMIT_ENABLED: 'false' },
   });
   try {
     const tenant = await seedTenant(stack.databaseUrl);
@@ -157,3 +163,5 @@ if (want('startup')) await startupTimes();
 if (want('ports')) await portScanBench();
 if (want('lab')) await labScanBench();
 if (want('intel')) await intelSyncBench();
+if (want('pages')) await findingPagesBench();
+if (want('edge')) await edgeBench();

@@ -1,5 +1,6 @@
 import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
+import { keysetBefore } from '../../../../lib/db/keyset.js';
 import { FindingEntity, SEVERITIES, type Severity } from './finding.entity.js';
 
 export interface FindingQuery {
@@ -70,8 +71,8 @@ export class FindingRepository {
     const where = this.where(q);
     if (!where) return [];
     let keyset = {};
-    if (after?.order === 'NEWEST') keyset = { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] };
-    if (after?.order === 'SCORE') keyset = { $or: [{ score: { $lt: after.score } }, { score: after.score, id: { $lt: after.id } }] };
+    if (after?.order === 'NEWEST') keyset = keysetBefore('created_at', after.createdAt, 'timestamptz', after.id);
+    if (after?.order === 'SCORE') keyset = keysetBefore('score', after.score, 'float8', after.id);
     return this.em.find(FindingEntity, { $and: [where, keyset] } as FilterQuery<FindingEntity>, {
       orderBy: order === 'SCORE' ? { score: 'desc', id: 'desc' } : { createdAt: 'desc', id: 'desc' },
       limit: first + 1,
@@ -95,6 +96,26 @@ export class FindingRepository {
       const c = result.get(row.scan_id)!;
       c[row.severity.toLowerCase() as Lowercase<Severity>] += row.n;
       c.total += row.n;
+    }
+    return result;
+  }
+
+  /** Severity counts per check category (the check id's `<category>` prefix) of one scan, by category. */
+  async countsByCategory(scanId: string): Promise<Map<string, SeverityCounts>> {
+    const result = new Map<string, SeverityCounts>();
+    const params: unknown[] = [this.tenant.accountId, scanId];
+    let sql = `select split_part(check_id, '.', 1) as category, severity, count(*)::int as n from findings.finding where account_id = ? and scan_id = ?`;
+    if (this.tenant.clientId) {
+      sql += ' and client_id = ?';
+      params.push(this.tenant.clientId);
+    }
+    sql += ' group by 1, 2 order by 1';
+    const rows = await this.em.getConnection().execute<{ category: string; severity: Severity; n: number }[]>(sql, params);
+    for (const row of rows) {
+      const c = result.get(row.category) ?? emptyCounts();
+      c[row.severity.toLowerCase() as Lowercase<Severity>] += row.n;
+      c.total += row.n;
+      result.set(row.category, c);
     }
     return result;
   }

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Tenant } from '../../../../lib/auth/tenant.js';
+import { keysetBefore } from '../../../../lib/db/keyset.js';
 import type { Cursor } from '../../../../lib/graphql/cursor.js';
 import { ScanEntity, ScanEventEntity } from './scan.entity.js';
 
@@ -23,9 +24,7 @@ export class ScanRepository {
 
   /** Keyset page on (created_at, id) descending; one extra row tells whether more exist. */
   page(first: number, after: Cursor | null): Promise<ScanEntity[]> {
-    const keyset = after
-      ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
-      : {};
+    const keyset = after ? keysetBefore('created_at', after.createdAt, 'timestamptz', after.id) : {};
     return this.em.find(ScanEntity, { $and: [this.scope(), keyset] } as FilterQuery<ScanEntity>, {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: first + 1,
