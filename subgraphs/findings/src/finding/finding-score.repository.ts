@@ -156,7 +156,10 @@ export async function rescoreCveFindings(query: Query, feed: string): Promise<Re
     }
   }
   // One wake-up per account, naming its newest change; inside a transaction, delivered at commit.
-  for (const [accountId, id] of newest) await query('select pg_notify($1, $2)', [FINDING_CHANGES_CHANNEL, `${accountId}:${id}`]);
+  if (newest.size > 0) {
+    const payloads = [...newest].map(([accountId, id]) => `${accountId}:${id}`);
+    await query('select pg_notify($1, p) from unnest($2::text[]) as p', [FINDING_CHANGES_CHANNEL, payloads]);
+  }
   await query(`delete from findings.finding_change where at < now() - make_interval(days => $1)`, [CHANGE_RETENTION_DAYS]);
   return { rescored: rescored.length, changes };
 }
