@@ -14,6 +14,7 @@ import { seedTenant } from '../test/factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
 import { edgeBench } from './edge.bench.js';
 import { findingPagesBench } from './finding-pages.bench.js';
+import { restBench } from './rest.bench.js';
 import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
 import { portScanBench } from './port-scan.bench.js';
@@ -25,6 +26,8 @@ import { portScanBench } from './port-scan.bench.js';
  *  3. TCP connect scan of 1,000 loopback ports: ours against `nmap -sT -T4`, same ports.
  *  4. Standard-profile active scans of the lab with one worker: wall time, requests, scans/minute.
  *  5. A full intel sync of ../shared/data: time and peak memory.
+ *  8. The REST adapter (BENCH_ONLY=rest): GET /api/v1/scans/{id} against the same GraphQL query
+ *     sent straight to the gateway.
  *  7. The edge (BENCH_ONLY=edge): authentication, rate-limit and scope work added per request, and
  *     rate-limiter decisions per second on PostgreSQL.
  *  6. Findings pages (BENCH_ONLY=pages): first page vs the page after 500,000 of 1,000,000 findings, keyset and OFFSET.
@@ -110,7 +113,7 @@ async function gatewayVersusDirect(): Promise<void> {
 
 /** Runs `npm start`'s entry point and times it until it prints that it is ready, then Ctrl-C. */
 async function timeToReady(dataDir: string): Promise<number> {
-  const ports = { GATEWAY_PORT: await freePort(), SCANS_PORT: await freePort(), FINDINGS_PORT: await freePort(), CLIENTS_PORT: await freePort(), BILLING_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
+  const ports = { GATEWAY_PORT: await freePort(), SCANS_PORT: await freePort(), FINDINGS_PORT: await freePort(), CLIENTS_PORT: await freePort(), BILLING_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort(), REST_PORT: await freePort() };
   const started = performance.now();
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'start-all.js')], {
     cwd: REPO_ROOT,
@@ -165,3 +168,4 @@ if (want('lab')) await labScanBench();
 if (want('intel')) await intelSyncBench();
 if (want('pages')) await findingPagesBench();
 if (want('edge')) await edgeBench();
+if (want('rest')) await restBench();

@@ -25,6 +25,8 @@ export interface StackOptions {
   dataDir: string;
   embeddedPort?: number;
   gatewayPort?: number;
+  /** The REST adapter's port; unset: a free one. */
+  restPort?: number;
   /** 0 for each: pick free ports. */
   subgraphPorts?: Partial<Record<SubgraphName, number>>;
   workers?: number;
@@ -42,7 +44,7 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Everything `npm start` runs, each service its own OS process. */
+/** Everything `npm start` runs (subgraphs, gateway, REST adapter, workers), each service its own OS process. */
 export class Stack {
   readonly services: ServiceProcess[] = [];
   private workerCount = 0;
@@ -54,6 +56,8 @@ export class Stack {
     readonly secret: string,
     private readonly db: EmbeddedDatabase | null,
     readonly gatewayUrl: string,
+    /** The REST adapter's base URL (both published REST APIs, /docs). */
+    readonly restUrl: string,
     private readonly baseEnv: Record<string, string>,
     readonly bootstrapKey: string | null,
   ) {}
@@ -89,6 +93,7 @@ export class Stack {
       const ports: Record<string, number> = {};
       for (const name of SUBGRAPHS) ports[name] = opts.subgraphPorts?.[name] || (await freePort());
       const gatewayPort = opts.gatewayPort ?? (await freePort());
+      const restPort = opts.restPort ?? (await freePort());
       const baseEnv: Record<string, string> = {
         ...stringEnv(process.env),
         ...opts.env,
@@ -98,12 +103,14 @@ export class Stack {
         CLIENT_TOKEN_SECRET: opts.env?.CLIENT_TOKEN_SECRET ?? process.env.CLIENT_TOKEN_SECRET ?? (await persistedSecret(opts.dataDir, 'client-token-secret')),
         MIGRATE_ON_BOOT: 'false',
         GATEWAY_PORT: String(gatewayPort),
+        REST_PORT: String(restPort),
+        GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
       };
       for (const name of SUBGRAPHS) {
         baseEnv[PORT_VARS[name]] = String(ports[name]);
         baseEnv[URL_VARS[name]] = `http://127.0.0.1:${ports[name]}/graphql`;
       }
-      const stack = new Stack(opts, databaseUrl, secret, db, `http://127.0.0.1:${gatewayPort}/graphql`, baseEnv, bootstrapKey);
+      const stack = new Stack(opts, databaseUrl, secret, db, `http://127.0.0.1:${gatewayPort}/graphql`, `http://127.0.0.1:${restPort}`, baseEnv, bootstrapKey);
       if (opts.output !== 'inherit') stack.out = createWriteStream(opts.output, { flags: 'a' });
       try {
         // Everything starts at once: none of them needs another to boot (the gateway reaches the
@@ -116,6 +123,11 @@ export class Stack {
           (async () => {
             const gw = stack.spawn('gateway', ['gateway'], {});
             await waitForHttpOk(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000, () => gw.child.exitCode === null);
+          })(),
+          (async () => {
+            // Needs no other service to boot (it reaches the gateway per request): /healthz, not /readyz.
+            const rest = stack.spawn('rest', ['rest'], {});
+            await waitForHttpOk(`http://127.0.0.1:${restPort}/healthz`, 60_000, () => rest.child.exitCode === null);
           })(),
           ...Array.from({ length: opts.workers ?? 1 }, () => stack.startWorker()),
         ]);

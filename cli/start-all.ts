@@ -10,6 +10,7 @@ const env = parseEnv(
     DATA_DIR: z.string().default('./.data'),
     EMBEDDED_PG_PORT: port(54329),
     GATEWAY_PORT: port(4000),
+    REST_PORT: port(8080),
     SCANS_PORT: port(4001),
     FINDINGS_PORT: port(4002),
     CLIENTS_PORT: port(4003),
@@ -19,7 +20,7 @@ const env = parseEnv(
   }),
 );
 
-/** `npm start`: embedded PostgreSQL (unless DATABASE_URL), four subgraphs, the gateway, workers. */
+/** `npm start`: embedded PostgreSQL (unless DATABASE_URL), four subgraphs, the gateway, the REST adapter, workers. */
 const log = createLogger('fixfirst', env.LOG_LEVEL);
 
 // One orderly shutdown path, installed before anything starts (a handler swapped in later can
@@ -44,6 +45,7 @@ stack = await Stack.start({
   dataDir: env.DATA_DIR,
   embeddedPort: env.EMBEDDED_PG_PORT,
   gatewayPort: env.GATEWAY_PORT,
+  restPort: env.REST_PORT,
   subgraphPorts: { scans: env.SCANS_PORT, findings: env.FINDINGS_PORT, clients: env.CLIENTS_PORT, billing: env.BILLING_PORT },
   workers: env.WORKERS,
   output: 'inherit',
@@ -58,6 +60,7 @@ const lines = [
   `fixfirst is ready in ${Math.round(performance.now() - startedAt)} ms`,
   `  GraphQL (HTTP and WebSocket): ${stack.gatewayUrl}`,
   `  GraphiQL:                     ${stack.gatewayUrl} (open in a browser; send your key as x-api-key)`,
+  `  REST (Fix First and v1 APIs): ${stack.restUrl} (interactive docs: ${stack.restUrl}/docs, spec: ${stack.restUrl}/docs/api/openapi)`,
   `  Subgraphs:                    scans :${env.SCANS_PORT}, findings :${env.FINDINGS_PORT}, clients :${env.CLIENTS_PORT}, billing :${env.BILLING_PORT}`,
   `  Database:                     ${env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL, data in ${env.DATA_DIR}`}`,
   stack.bootstrapKey ? '  Operator API key:             printed above (shown once)' : '  Operator API key:             created on the first start (printed then), or BOOTSTRAP_API_KEY',

@@ -3,7 +3,7 @@ import { startService } from './services.js';
 
 /**
  * Runs one service from env config, for scale-out against a shared PostgreSQL:
- *   node dist/cli/start-service.js gateway | subgraph <scans|findings|clients|billing> | worker
+ *   node dist/cli/start-service.js gateway | subgraph <scans|findings|clients|billing> | worker | rest
  * Stops cleanly on SIGINT/SIGTERM.
  */
 const [kind, name] = process.argv.slice(2);

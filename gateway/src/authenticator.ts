@@ -4,7 +4,8 @@ import { hashCredential } from '../../lib/auth/api-key.js';
 import { ClientTokenSigner } from '../../lib/auth/client-token.js';
 import { IdentitySigner, type Identity } from '../../lib/auth/identity.js';
 import { presentedCredentials } from '../../lib/auth/presented-credentials.js';
-import { sourceIpOf, userAgentOf } from '../../lib/auth/request-origin.js';
+import { clientAddressOf } from '../../lib/auth/forwarded-for.js';
+import { userAgentOf } from '../../lib/auth/request-origin.js';
 import { CredentialService } from '../../subgraphs/clients/src/module.js';
 
 /** How the gateway authenticates: the key prefix, the client-token secret, proxy trust. */
@@ -48,7 +49,8 @@ export class Authenticator {
     if (!identity) return null;
     return {
       ...identity,
-      sourceIp: sourceIpOf(origin?.socket?.remoteAddress, headerOf(origin, 'x-forwarded-for'), this.opts.trustedProxyHops),
+      // The REST adapter's signed caller address when the gateway verified one (forwarded-for.ts).
+      sourceIp: clientAddressOf(origin, this.opts.trustedProxyHops),
       userAgent: userAgentOf(headerOf(origin, 'user-agent')),
     };
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../../lib/auth/identity.js';
-import { sourceIpOf } from '../../lib/auth/request-origin.js';
+import { clientAddressOf } from '../../lib/auth/forwarded-for.js';
 import { rateLimitedResponse, rateLimitHeaders, type EdgeRateLimiter, type RateLimitDecision } from '../../lib/http/rate-limit.js';
 
 export interface EdgeGuardOptions {
@@ -31,17 +31,18 @@ export class EdgeGuard {
   }
 
   clientIp(req: IncomingMessage): string {
-    const forwarded = req.headers['x-forwarded-for'];
-    return sourceIpOf(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, this.opts.trustProxy) ?? 'unknown';
+    return clientAddressOf(req, this.opts.trustProxy) ?? 'unknown';
   }
 
   /**
-   * Counts the request and, for a caller with a credential, reads and checks the body (left on
+   * Counts the request (unless `counted`: the REST adapter already counted the REST request this
+   * call serves) and, for a caller with a credential, reads and checks the body (left on
    * `req.body` for the GraphQL server). False when it has answered the request itself.
    */
-  async admitHttp(req: IncomingMessage, res: ServerResponse, identity: Identity | null): Promise<boolean> {
+  async admitHttp(req: IncomingMessage, res: ServerResponse, identity: Identity | null, opts: { counted?: boolean } = {}): Promise<boolean> {
     const key = this.keyOf(identity, req);
-    if (!(await this.count(res, key, 1))) return false;
+    const counted = opts.counted ?? false;
+    if (!counted && !(await this.count(res, key, 1))) return false;
     if (!identity || req.method !== 'POST') return true;
     const max = this.opts.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -52,7 +53,7 @@ export class EdgeGuard {
       return this.refuse(res, json(413, 'BATCH_LIMIT_EXCEEDED', `A batch may hold at most ${this.opts.maxBatch} operations; this one has ${operations}`, { limit: this.opts.maxBatch }));
     }
     // Each operation of a batch is a request: the first was counted above.
-    if (operations > 1 && !(await this.count(res, key, operations - 1))) return false;
+    if (!counted && operations > 1 && !(await this.count(res, key, operations - 1))) return false;
     if (body.length) (req as IncomingMessage & { body?: Buffer }).body = body;
     return true;
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientTokenEnv, trustProxyEnv } from '../../lib/auth/auth-env.js';
 import { commonEnv, keyPrefixEnv } from '../../lib/config/common.js';
 import { port } from '../../lib/config/env.js';
+import { rateLimitEnv } from '../../lib/http/rate-limit.js';
 
 const url = (fallback: string) => z.string().url().default(fallback);
 const flag = (fallback: 'true' | 'false') =>
@@ -10,16 +11,6 @@ const flag = (fallback: 'true' | 'false') =>
     .default(fallback)
     .transform((v) => v === 'true');
 const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-
-/**
- * Rate limits at the edge, per SHA-256 of the credential (per client address for requests without
- * a valid one), shared by every replica through the database.
- */
-const rateLimitEnv = z.object({
-  RATE_LIMIT_ENABLED: flag('true'),
-  RATE_LIMIT_BURST_PER_SECOND: count(1, 1_000_000, 10),
-  RATE_LIMIT_PER_MINUTE: count(1, 10_000_000, 60),
-});
 
 /** Limits on what one GraphQL request may ask, checked before anything reaches a subgraph. */
 const graphqlLimitsEnv = z.object({

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
+import { FORWARDED_FOR_HEADER, ForwardedForVerifier, trustForwardedFor } from '../../lib/auth/forwarded-for.js';
 import { IDENTITY_HEADER, type Identity } from '../../lib/auth/identity.js';
 import { parseEnv } from '../../lib/config/env.js';
 import { EdgeRateLimiter, rateLimitedError } from '../../lib/http/rate-limit.js';
@@ -114,9 +115,14 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     return carried ? (JSON.parse(Buffer.from(carried, 'base64url').toString('utf8')) as Identity) : undefined;
   };
 
+  const forwardedFor = new ForwardedForVerifier(env.INTERNAL_TOKEN_SECRET);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     delete req.headers[IDENTITY_HEADER];
     delete req.headers[CALLER_HEADER];
+    // The REST adapter's signed caller address: preferred over the socket (the adapter's own).
+    const adapterClient = forwardedFor.verify(headerOf(req, FORWARDED_FOR_HEADER));
+    delete req.headers[FORWARDED_FOR_HEADER];
+    if (adapterClient) trustForwardedFor(req, adapterClient);
     const url = new URL(req.url ?? '/', 'http://gateway');
     // Only the GraphiQL page itself is public; every operation needs a credential.
     const isGraphiqlPage =
@@ -131,7 +137,9 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
         return;
       }
       // Counted before the 401 too (per client address), so guessing credentials is limited as well.
-      if (!(await guard.admitHttp(req, res, identity))) return;
+      // A REST request was counted once by the adapter (its signed address proves the call is the
+      // adapter's); the several operations a route may run for it are not counted again here.
+      if (!(await guard.admitHttp(req, res, identity, { counted: adapterClient !== null && identity !== null }))) return;
       if (!identity) {
         res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(UNAUTHENTICATED);
         return;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
@@ -232,3 +233,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Rate limits at the edge (the gateway, and the REST adapter for its requests), per SHA-256 of the
+ * credential (per client address for requests without a valid one), shared by every replica
+ * through the database.
+ */
+export const rateLimitEnv = z.object({
+  RATE_LIMIT_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  RATE_LIMIT_BURST_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+});

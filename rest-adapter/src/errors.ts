@@ -73,8 +73,12 @@ export function restErrorOf(err: GraphQLErrorLike, httpStatus?: number): RestErr
       return new RestError('payload_too_large');
     case 'SERVICE_UNAVAILABLE':
       return new RestError('service_unavailable', { message: err.message });
-    default:
+    default: {
       if (httpStatus === 401) return new RestError('invalid_token');
-      return new RestError('internal_error');
+      // Not the caller's to see, but ours to know: the error middleware logs `cause`.
+      const unknown = new RestError('internal_error');
+      unknown.cause = `gateway answered ${code || 'an error without a code'}: ${err.message}`;
+      return unknown;
+    }
   }
 }

@@ -20,7 +20,10 @@ export interface RouteContext {
    * through the one mapping table (errors.ts).
    */
   graphql<T = Record<string, unknown>>(operation: string, variables?: Record<string, unknown>): Promise<T>;
-  /** The gateway's base URL (for links the response carries, e.g. a report URL). */
+  /**
+   * The adapter's public base URL, without a trailing slash (REST_PUBLIC_URL, default
+   * `http://HOST:REST_PORT`), for links the response carries, e.g. a report URL.
+   */
   readonly publicBaseUrl: string;
 }
 
@@ -51,16 +54,21 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   /**
    * How the caller authenticates: `fixfirst` = `x-api-key` on every call (plus an optional
    * `Authorization: Bearer <client JWT>`); `v1` = `Authorization: Bearer fxv_…`; `report` = as
-   * fixfirst, or `?api_key=` (report URLs only).
+   * fixfirst, or `?api_key=` (report URLs only); `client` = as fixfirst, or a client JWT as
+   * `Authorization: Bearer` alone (GET /clients/me, which the document calls with the token).
    */
-  auth: 'fixfirst' | 'v1' | 'report';
+  auth: 'fixfirst' | 'v1' | 'report' | 'client';
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
   /** The published document's example request body, verbatim. */
   requestExample?: unknown;
   success: RouteSuccess<R>;
-  /** The error names this route can answer (each becomes a documented response). */
+  /**
+   * The error names this route can answer (each becomes a documented response). The framework adds
+   * the ones it produces itself (route-errors.ts). A path parameter failing `params` is
+   * `invalid_input` when this list has it, else `not_found`.
+   */
   errors: RestErrorName[];
   /** Names of the committed GraphQL operations it runs (files in rest-adapter/operations/). */
   operations: string[];

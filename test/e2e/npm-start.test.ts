@@ -54,6 +54,7 @@ describe('npm start', () => {
       CLIENTS_PORT: String(await freePort()),
       BILLING_PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
+      REST_PORT: String(await freePort()),
     };
     const key = generateApiKey();
     const url = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
@@ -62,6 +63,14 @@ describe('npm start', () => {
     expect(first.output()).toContain(url);
     const me = await gql(url, `{ me { account { name } } plans { tier } }`, {}, { 'x-api-key': key });
     expect(me.data).toMatchObject({ me: { account: { name: 'Operator' } } });
+    // The REST adapter is part of it, with its spec.
+    const rest = `http://127.0.0.1:${ports.REST_PORT}`;
+    expect(first.output()).toContain(rest);
+    const scans = await fetch(`${rest}/api/v1/scans`, { headers: { authorization: `Bearer ${key}` } });
+    expect(scans.status).toBe(200);
+    expect(await scans.json()).toEqual({ scans: [], next_cursor: null });
+    const spec = await fetch(`${rest}/docs/api/openapi`);
+    expect(spec.headers.get('content-type')).toMatch(/^text\/yaml/);
     // A terminal's Ctrl-C: SIGINT to the whole process group (services and PostgreSQL included).
     process.kill(-first.child.pid!, 'SIGINT');
     expect(await first.exited).toBe(0);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSchemaArtifacts } from '../../cli/schema-artifacts.js';
 import { openModuleOrm } from '../../lib/db/orm.js';
 import { SCHEMA_DIR } from '../../lib/paths.js';
+import { OPENAPI_PATH, openApiYaml } from '../../rest-adapter/src/openapi/openapi-artifact.js';
 import { billingDb } from '../../subgraphs/billing/src/module.js';
 import { clientsDb } from '../../subgraphs/clients/src/module.js';
 import { findingsDb } from '../../subgraphs/findings/src/module.js';
@@ -19,6 +20,11 @@ describe('generated artifacts', () => {
       const committed = await readFile(path.join(SCHEMA_DIR, name), 'utf8').catch(() => '');
       expect(committed, `schema/${name} is stale: run npm run generate`).toBe(text);
     }
+  });
+
+  it('has a committed REST OpenAPI document that matches the route table (run npm run generate)', async () => {
+    const committed = await readFile(OPENAPI_PATH, 'utf8').catch(() => '');
+    expect(committed, 'rest-adapter/openapi.yaml is stale: run npm run generate').toBe(openApiYaml());
   });
 
   it('composes the contract the clients rely on', async () => {

@@ -52,6 +52,11 @@ export class FindingService {
   summary(scanId: string): Promise<SeverityCounts> {
     return this.summaries.load(scanId);
   }
+
+  /** Severity counts per check category of one scan (only categories with findings). */
+  categorySummary(scanId: string): Promise<Map<string, SeverityCounts>> {
+    return this.repo.countsByCategory(scanId);
+  }
 }
 
 /** Rejects malformed filters with every problem named, before any query runs. */
