@@ -7,6 +7,8 @@ import { seedClientWithKey, seedTenant } from '../factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget, type LabTarget } from '../lab/lab-target.js';
 import { collect, eventually, gql, wsClient } from '../support/graphql.js';
 import { matrixCases, type MatrixCase, type ResourceKind } from '../support/isolation-matrix.js';
+import { restClient } from '../support/rest.js';
+import { ROUTES } from '../../rest-adapter/src/routes-table.js';
 import { startTestStack, type TestStack } from './stack.js';
 
 /** One tenant's resources and the strings that would betray them in another tenant's answer. */
@@ -15,6 +17,9 @@ interface Victim {
   ids: Partial<Record<ResourceKind, string>>;
   markers: string[];
 }
+
+/** Which resource each REST path parameter names; a parameter missing here fails the matrix. */
+const REST_PATH_KINDS: Record<string, ResourceKind> = { job_id: 'scan', scanId: 'scan', finding_id: 'finding' };
 
 /** Codes a request aimed at someone else's resource may end with; anything else fails. */
 const REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT', 'UNAUTHENTICATED']);
@@ -101,6 +106,37 @@ describe('isolation matrix: every root field of the public schema, against anoth
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(2 * rootFields(sdl).size);
+  });
+
+  it('answers every REST route of the route table aimed at the victim’s ids with not-found and none of its data', async () => {
+    const rest = restClient(t);
+    const failures: string[] = [];
+    for (const s of scenarios) {
+      for (const route of ROUTES) {
+        const pathIds = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+        let path = route.path;
+        let problem: string | null = null;
+        for (const name of pathIds) {
+          const kind = REST_PATH_KINDS[name];
+          const id = kind ? s.victim.ids[kind] : undefined;
+          if (!id) problem = `path parameter ${name} has no kind in REST_PATH_KINDS (or no victim resource)`;
+          else path = path.replace(`{${name}}`, id);
+        }
+        if (problem) {
+          failures.push(`${s.name}: ${route.method.toUpperCase()} ${route.path}: ${problem}`);
+          continue;
+        }
+        const headers: Record<string, string> = route.auth === 'v1' ? { authorization: `Bearer ${s.attacker}` } : { 'x-api-key': s.attacker };
+        // The documents' example bodies, aimed at a closed loopback port: nothing leaves the machine.
+        const body = route.requestExample && typeof route.requestExample === 'object' ? { ...(route.requestExample as object), target: 'http://127.0.0.1:9/' } : undefined;
+        const res = await rest.request(route.method, path, { headers, ...(body && route.method !== 'get' ? { body } : {}) });
+        const leaked = s.victim.markers.filter((m) => res.text.includes(m));
+        if (leaked.length) failures.push(`${s.name}: ${route.method.toUpperCase()} ${route.path}: the answer contains the victim's ${leaked.join(', ')}`);
+        if (res.status >= 500) failures.push(`${s.name}: ${route.method.toUpperCase()} ${route.path}: ${res.status} ${res.text.slice(0, 200)}`);
+        if (pathIds.length && res.status !== 404) failures.push(`${s.name}: ${route.method.toUpperCase()} ${route.path}: ${res.status} instead of 404: ${res.text.slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it('left every victim as it was: scan, finding, credentials', async () => {
