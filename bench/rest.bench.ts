@@ -1,30 +1,15 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { Stack } from '../cli/stack.js';
 import { createLogger } from '../lib/logger.js';
 import { freePort } from '../lib/net/free-port.js';
 import { OPERATIONS_DIR } from '../rest-adapter/src/operations.js';
 import { seedTenant } from '../test/factories/tenant.js';
+import { CONNECTIONS, DURATION, load } from './load.js';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const log = createLogger('bench', 'warn');
-
-interface Result {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(name: string, opts: autocannon.Options): Promise<Result> {
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-}
 
 /**
  * The REST adapter's cost (`npm run bench`, BENCH_ONLY=rest): `GET /api/v1/scans/{id}` through the

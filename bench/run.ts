@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { Stack } from '../cli/stack.js';
 import { IdentitySigner } from '../lib/auth/identity.js';
 import { hashCredential } from '../lib/auth/api-key.js';
@@ -17,6 +16,7 @@ import { findingPagesBench } from './finding-pages.bench.js';
 import { restBench } from './rest.bench.js';
 import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
+import { CONNECTIONS, DURATION, graphqlPost, load } from './load.js';
 import { portScanBench } from './port-scan.bench.js';
 
 /**
@@ -26,36 +26,13 @@ import { portScanBench } from './port-scan.bench.js';
  *  3. TCP connect scan of 1,000 loopback ports: ours against `nmap -sT -T4`, same ports.
  *  4. Standard-profile active scans of the lab with one worker: wall time, requests, scans/minute.
  *  5. A full intel sync of ../shared/data: time and peak memory.
- *  8. The REST adapter (BENCH_ONLY=rest): GET /api/v1/scans/{id} against the same GraphQL query
- *     sent straight to the gateway.
+ *  6. Findings pages (BENCH_ONLY=pages): first page vs the page after 500,000 of 1,000,000 findings, keyset and OFFSET.
  *  7. The edge (BENCH_ONLY=edge): authentication, rate-limit and scope work added per request, and
  *     rate-limiter decisions per second on PostgreSQL.
- *  6. Findings pages (BENCH_ONLY=pages): first page vs the page after 500,000 of 1,000,000 findings, keyset and OFFSET.
+ *  8. The REST adapter (BENCH_ONLY=rest): GET /api/v1/scans/{id} against the same GraphQL query
+ *     sent straight to the gateway.
  */
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const log = createLogger('bench', 'warn');
-
-interface Result {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(name: string, url: string, headers: Record<string, string>, query: string): Promise<Result> {
-  const r = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-}
 
 async function gatewayVersusDirect(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'fixfirst-bench-'));
@@ -94,9 +71,9 @@ async function gatewayVersusDirect(): Promise<void> {
       credentialHash: hashCredential(tenant.apiKey),
     });
     // warm-up, then measure both in the same run
-    await load('warm-up', stack.gatewayUrl, key, viaGateway);
-    const gw = await load('gateway: scans + findingsSummary + client (3 subgraphs)', stack.gatewayUrl, key, viaGateway);
-    const sg = await load('scans subgraph direct: its own fields', stack.subgraphUrl('scans'), { 'x-fixfirst-identity': identity }, direct);
+    await load('warm-up', graphqlPost(stack.gatewayUrl, key, viaGateway));
+    const gw = await load('gateway: scans + findingsSummary + client (3 subgraphs)', graphqlPost(stack.gatewayUrl, key, viaGateway));
+    const sg = await load('scans subgraph direct: its own fields', graphqlPost(stack.subgraphUrl('scans'), { 'x-fixfirst-identity': identity }, direct));
     console.log('\n## Gateway versus subgraph direct');
     console.log(`duration ${DURATION}s each, ${CONNECTIONS} connections, ${os.cpus().length} cores`);
     for (const r of [gw, sg]) {
