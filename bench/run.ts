@@ -13,6 +13,7 @@ import { seedTenant } from '../test/factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget } from '../test/lab/lab-target.js';
 import { edgeBench } from './edge.bench.js';
 import { findingPagesBench } from './finding-pages.bench.js';
+import { reportBench } from './report.bench.js';
 import { restBench } from './rest.bench.js';
 import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
@@ -31,6 +32,8 @@ import { portScanBench } from './port-scan.bench.js';
  *     rate-limiter decisions per second on PostgreSQL.
  *  8. The REST adapter (BENCH_ONLY=rest): GET /api/v1/scans/{id} against the same GraphQL query
  *     sent straight to the gateway.
+ *  9. Reports (BENCH_ONLY=report): the technical report of 500 findings as HTML through the route,
+ *     and as PDF where CHROMIUM_PATH names a Chromium.
  */
 const log = createLogger('bench', 'warn');
 
@@ -146,3 +149,4 @@ if (want('intel')) await intelSyncBench();
 if (want('pages')) await findingPagesBench();
 if (want('edge')) await edgeBench();
 if (want('rest')) await restBench();
+if (want('report')) await reportBench();

@@ -105,6 +105,8 @@ export class Stack {
         GATEWAY_PORT: String(gatewayPort),
         REST_PORT: String(restPort),
         GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+        // Scan.reportUrl links point at this stack's REST adapter unless the caller says otherwise.
+        REST_PUBLIC_URL: opts.env?.REST_PUBLIC_URL ?? process.env.REST_PUBLIC_URL ?? `http://127.0.0.1:${restPort}`,
       };
       for (const name of SUBGRAPHS) {
         baseEnv[PORT_VARS[name]] = String(ports[name]);

@@ -6,6 +6,7 @@ import { IdentitySigner, type Identity } from '../../lib/auth/identity.js';
 import { presentedCredentials } from '../../lib/auth/presented-credentials.js';
 import { clientAddressOf } from '../../lib/auth/forwarded-for.js';
 import { userAgentOf } from '../../lib/auth/request-origin.js';
+import { REPORT_GRANT_SCOPES, type ReportCredentialRef } from '../../lib/auth/report-url.js';
 import { CredentialService } from '../../subgraphs/clients/src/module.js';
 
 /** How the gateway authenticates: the key prefix, the client-token secret, proxy trust. */
@@ -50,6 +51,23 @@ export class Authenticator {
     return {
       ...identity,
       // The REST adapter's signed caller address when the gateway verified one (forwarded-for.ts).
+      sourceIp: clientAddressOf(origin, this.opts.trustedProxyHops),
+      userAgent: userAgentOf(headerOf(origin, 'user-agent')),
+    };
+  }
+
+  /**
+   * The identity of a signed report link's credential (the REST adapter verified the link and
+   * signed the grant): null when that credential is revoked or expired. Its scopes are narrowed to
+   * reading, whatever more the credential may do: a link in an e-mail must not create scans.
+   */
+  async authenticateGrant(ref: ReportCredentialRef, origin?: IncomingMessage): Promise<Identity | null> {
+    const credentials = new CredentialService(this.clientsOrm.em.fork(), this.opts.keyPrefix);
+    const identity = await credentials.authenticateById(ref.kind, ref.id);
+    if (!identity) return null;
+    return {
+      ...identity,
+      scopes: identity.scopes.filter((s) => (REPORT_GRANT_SCOPES as readonly string[]).includes(s)),
       sourceIp: clientAddressOf(origin, this.opts.trustedProxyHops),
       userAgent: userAgentOf(headerOf(origin, 'user-agent')),
     };

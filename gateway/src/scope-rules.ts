@@ -58,6 +58,7 @@ export const ROOT_FIELD_SCOPES: Record<RootType, Record<string, RootFieldRule>> 
     deleteClient: 'clients:admin',
     registerClient: 'clients:admin',
     revokeClientToken: 'clients:admin',
+    updateAccountBranding: 'clients:admin',
     changeTier: 'billing:admin',
     setClientTier: 'billing:admin',
     updatePlan: 'billing:admin',

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { FORWARDED_FOR_HEADER, ForwardedForVerifier, trustForwardedFor } from '../../lib/auth/forwarded-for.js';
 import { IDENTITY_HEADER, type Identity } from '../../lib/auth/identity.js';
+import { REPORT_GRANT_HEADER, ReportGrantSigner } from '../../lib/auth/report-url.js';
 import { parseEnv } from '../../lib/config/env.js';
 import { EdgeRateLimiter, rateLimitedError } from '../../lib/http/rate-limit.js';
 import { openModule } from '../../lib/http/subgraph-boot.js';
@@ -116,6 +117,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   };
 
   const forwardedFor = new ForwardedForVerifier(env.INTERNAL_TOKEN_SECRET);
+  const reportGrants = new ReportGrantSigner(env.INTERNAL_TOKEN_SECRET);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     delete req.headers[IDENTITY_HEADER];
     delete req.headers[CALLER_HEADER];
@@ -123,6 +125,9 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     const adapterClient = forwardedFor.verify(headerOf(req, FORWARDED_FOR_HEADER));
     delete req.headers[FORWARDED_FOR_HEADER];
     if (adapterClient) trustForwardedFor(req, adapterClient);
+    // A signed report link the adapter verified (lib/auth/report-url.ts): HTTP only, never WebSocket.
+    const reportGrant = reportGrants.verify(headerOf(req, REPORT_GRANT_HEADER));
+    delete req.headers[REPORT_GRANT_HEADER];
     const url = new URL(req.url ?? '/', 'http://gateway');
     // Only the GraphiQL page itself is public; every operation needs a credential.
     const isGraphiqlPage =
@@ -130,7 +135,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     if (url.pathname.startsWith('/graphql') && !isGraphiqlPage) {
       let identity: Identity | null;
       try {
-        identity = await auth.authenticate((n) => headerOf(req, n), req);
+        identity = reportGrant ? await auth.authenticateGrant(reportGrant, req) : await auth.authenticate((n) => headerOf(req, n), req);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'authentication failed');
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));

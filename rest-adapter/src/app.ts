@@ -7,6 +7,7 @@ import { docsRouter } from './docs.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GatewayClient } from './gateway-client.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { ReportLinkAccess } from './reports/signed-url.js';
 import { routeHandler } from './route-handler.js';
 import type { RouteDef } from './route.js';
 
@@ -25,6 +26,8 @@ export interface RestAppDeps {
   trustProxy: number;
   /** One count per REST request, in the gateway's own counters (null: limits off). */
   limiter: EdgeRateLimiter | null;
+  /** Verifies signed report links (Scan.reportUrl); absent: report routes take API keys only. */
+  reportLinks?: ReportLinkAccess;
   log: Logger;
 }
 

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { RestError } from './errors.js';
+import { hasSignedLink, type ReportLinkAccess } from './reports/signed-url.js';
 import type { RouteDef } from './route.js';
 
 /** What a request presented, in the form its route accepts, ready to forward to the gateway. */
@@ -32,9 +33,9 @@ function header(req: Request, name: string): string | null {
  *  - fixfirst: `x-api-key` required; `Authorization: Bearer <client JWT>` optional, both forwarded.
  *  - v1: `Authorization: Bearer <key or token>` required; an `x-api-key` is not this dialect's and is ignored.
  *  - report: as fixfirst, or `?api_key=` (report URLs only: a key in a URL ends up in browser
- *    history and proxy logs, so no other route takes one).
+ *    history and proxy logs, so no other route takes one), or a signed link's `?exp=&cred=&sig=`.
  */
-export function callerCredentials(req: Request, auth: RouteDef['auth']): CallerCredentials {
+export function callerCredentials(req: Request, auth: RouteDef['auth'], reportLinks?: ReportLinkAccess): CallerCredentials {
   const apiKey = header(req, 'x-api-key');
   const authorization = header(req, 'authorization');
   if (auth === 'v1') {
@@ -45,6 +46,11 @@ export function callerCredentials(req: Request, auth: RouteDef['auth']): CallerC
   if (!key && auth === 'report') {
     const fromQuery = req.query.api_key;
     key = typeof fromQuery === 'string' && fromQuery.trim() ? fromQuery.trim() : null;
+    // No key at all: a signed, expiring report link (reports/signed-url.ts) or nothing.
+    if (!key && hasSignedLink(req)) {
+      if (!reportLinks) throw new RestError('invalid_token');
+      return reportLinks.credentials(req);
+    }
   }
   // A client's own routes also take its JWT alone: the token names the client and its account.
   if (!key && auth === 'client' && authorization && BEARER.test(authorization)) return { headers: { authorization }, material: `bearer\n${authorization}`, primary: bearerToken(authorization) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { trustProxyEnv } from '../../lib/auth/auth-env.js';
 import { databaseUrl, internalSecret, logLevel, port } from '../../lib/config/env.js';
 import { rateLimitEnv } from '../../lib/http/rate-limit.js';
+import { pdfEnv } from './reports/pdf-env.js';
 
 const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -36,5 +37,6 @@ export const restEnv = z
   })
   .merge(trustProxyEnv)
   .merge(idempotencyEnv)
-  .merge(rateLimitEnv);
+  .merge(rateLimitEnv)
+  .merge(pdfEnv);
 export type RestEnv = z.infer<typeof restEnv>;

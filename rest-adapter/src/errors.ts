@@ -11,6 +11,7 @@ export const REST_ERRORS = {
   rate_limited: { status: 429, description: 'Too many requests for this credential; retry after the given seconds.' },
   invalid_input: { status: 400, description: 'The request is malformed; `issues` names each bad field.' },
   internal_error: { status: 500, description: 'Something failed on our side; nothing about it is disclosed.' },
+  not_implemented: { status: 501, description: 'This deployment cannot do this (e.g. PDF reports without a configured Chromium); `message` says what to set up.' },
   service_unavailable: { status: 503, description: 'A dependency is unavailable or not configured; retry later.' },
 } as const;
 export type RestErrorName = keyof typeof REST_ERRORS;

@@ -4,12 +4,13 @@ import { hashCredential } from '../../lib/auth/api-key.js';
 import { userAgentOf } from '../../lib/auth/request-origin.js';
 import { rateLimitHeaders, type EdgeRateLimiter } from '../../lib/http/rate-limit.js';
 import { callerCredentials, type CallerCredentials } from './credentials.js';
+import type { ReportLinkAccess } from './reports/signed-url.js';
 import { RestError } from './errors.js';
 import type { GatewayClient } from './gateway-client.js';
 import { fingerprintOf, type IdempotencyStore, type StoredAnswer } from './idempotency.js';
 import { validateInput } from './request-validation.js';
 import { dataOf, GatewayRouteContext } from './route-context.js';
-import type { RouteDef } from './route.js';
+import { RawAnswer, type RouteDef } from './route.js';
 
 /** What every route handler shares. */
 export interface HandlerDeps {
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   trustProxy: number;
   /** The edge rate limiter (null: limits off). */
   limiter: EdgeRateLimiter | null;
+  /** Verifies signed report links (absent: report routes take API keys only). */
+  reportLinks?: ReportLinkAccess;
 }
 
 /** Header of a replayed answer (as Stripe's API does), so a client can tell a replay from a first run. */
@@ -36,7 +39,7 @@ const CREDENTIAL_CHECK = 'query RestCredentialCheck { __typename }';
  */
 export function routeHandler(route: RouteDef, deps: HandlerDeps): RequestHandler {
   return async (req, res) => {
-    const credentials = callerCredentials(req, route.auth);
+    const credentials = callerCredentials(req, route.auth, deps.reportLinks);
     await countRequest(req, res, credentials, deps);
     const input = validateInput(route, req);
     const headers = gatewayHeaders(req, credentials, deps);
@@ -60,7 +63,9 @@ export function routeHandler(route: RouteDef, deps: HandlerDeps): RequestHandler
     }
     let answer: StoredAnswer;
     try {
-      answer = await run(route, input, ctx);
+      const result = await run(route, input, ctx);
+      if (result instanceof RawAnswer) throw new Error(`${route.operationId}: a POST route may not answer a RawAnswer (it cannot be replayed)`);
+      answer = result;
     } catch (err) {
       await claim.release();
       throw err;
@@ -70,15 +75,21 @@ export function routeHandler(route: RouteDef, deps: HandlerDeps): RequestHandler
   };
 }
 
-async function run(route: RouteDef, input: ReturnType<typeof validateInput>, ctx: GatewayRouteContext): Promise<StoredAnswer> {
+async function run(route: RouteDef, input: ReturnType<typeof validateInput>, ctx: GatewayRouteContext): Promise<StoredAnswer | RawAnswer> {
   const result = await route.handle(input, ctx);
+  if (result instanceof RawAnswer) return result;
   if (route.success.contentType === 'text/html') {
     return { status: route.success.status, contentType: 'text/html; charset=utf-8', body: String(result) };
   }
   return { status: route.success.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(result) };
 }
 
-function send(res: Response, answer: StoredAnswer): void {
+function send(res: Response, answer: StoredAnswer | RawAnswer): void {
+  if (answer instanceof RawAnswer) {
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    res.status(200).type(answer.contentType).send(answer.body);
+    return;
+  }
   res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 

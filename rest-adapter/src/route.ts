@@ -27,6 +27,18 @@ export interface RouteContext {
   readonly publicBaseUrl: string;
 }
 
+/**
+ * An answer a handler builds itself, with its own content type and headers (a report: HTML with
+ * its Content-Security-Policy, or a PDF). Only GET routes return one (never stored for replay).
+ */
+export class RawAnswer {
+  constructor(
+    readonly contentType: string,
+    readonly body: string | Buffer,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 /** A successful answer: JSON by default, or HTML (reports). */
 export interface RouteSuccess<R> {
   status: 200 | 201 | 202;
@@ -36,6 +48,8 @@ export interface RouteSuccess<R> {
   /** The published document's example, verbatim where it has one. */
   example?: unknown;
   contentType?: 'application/json' | 'text/html';
+  /** The route also answers `application/pdf` (reports with `?format=pdf`). */
+  alsoPdf?: boolean;
 }
 
 /**
@@ -72,7 +86,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   errors: RestErrorName[];
   /** Names of the committed GraphQL operations it runs (files in rest-adapter/operations/). */
   operations: string[];
-  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<R>;
+  /** The result (checked against `success.schema`), or a RawAnswer a GET route builds itself (reports). */
+  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<R | RawAnswer>;
 }
 
 /** Keeps each route's types while collecting routes of different shapes in one table. */

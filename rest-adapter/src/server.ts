@@ -12,7 +12,9 @@ import { restEnv, type RestEnv } from './env.js';
 import { GatewayClient } from './gateway-client.js';
 import { IdempotencyStore } from './idempotency.js';
 import { loadOperations } from './operations.js';
+import { ReportLinkAccess } from './reports/signed-url.js';
 import { OPENAPI_PATH } from './openapi/openapi-artifact.js';
+import { closePdf, configurePdf } from './reports/pdf.js';
 import type { RouteDef } from './route.js';
 import { ROUTES } from './routes-table.js';
 
@@ -31,6 +33,7 @@ export interface RestAdapterOptions {
  */
 export async function startRestAdapter(env: RestEnv = parseEnv(restEnv), opts: RestAdapterOptions = {}): Promise<RunningServer> {
   const log = createLogger('rest', env.LOG_LEVEL);
+  configurePdf(env);
   const routes = opts.routes ?? ROUTES;
   const operations = loadOperations(routes, opts.operationsDir);
   if (opts.specYaml === undefined && !existsSync(OPENAPI_PATH)) throw new Error(`${OPENAPI_PATH} is missing: run npm run generate`);
@@ -72,6 +75,7 @@ export async function startRestAdapter(env: RestEnv = parseEnv(restEnv), opts: R
     maxBodyBytes: env.REST_MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     limiter,
+    reportLinks: new ReportLinkAccess(env.INTERNAL_TOKEN_SECRET),
     log,
   });
   server.on('request', app);
@@ -85,6 +89,7 @@ export async function startRestAdapter(env: RestEnv = parseEnv(restEnv), opts: R
       idempotency.close();
       gateway.close();
       await pool.end();
+      await closePdf();
     },
   };
 }

@@ -20,6 +20,8 @@ interface Victim {
 
 /** Which resource each REST path parameter names; a parameter missing here fails the matrix. */
 const REST_PATH_KINDS: Record<string, ResourceKind> = { job_id: 'scan', scanId: 'scan', finding_id: 'finding' };
+/** Path parameters that name no resource (a report's type): a fixed value each. */
+const REST_PATH_VALUES: Record<string, string> = { type: 'technical' };
 
 /** Codes a request aimed at someone else's resource may end with; anything else fails. */
 const REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT', 'UNAUTHENTICATED']);
@@ -117,6 +119,10 @@ describe('isolation matrix: every root field of the public schema, against anoth
         let path = route.path;
         let problem: string | null = null;
         for (const name of pathIds) {
+          if (REST_PATH_VALUES[name]) {
+            path = path.replace(`{${name}}`, REST_PATH_VALUES[name]);
+            continue;
+          }
           const kind = REST_PATH_KINDS[name];
           const id = kind ? s.victim.ids[kind] : undefined;
           if (!id) problem = `path parameter ${name} has no kind in REST_PATH_KINDS (or no victim resource)`;

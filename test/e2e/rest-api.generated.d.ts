@@ -164,6 +164,36 @@ export interface paths {
         patch: operations["fixfirstRemediateFinding"];
         trace?: never;
     };
+    "/scan/{job_id}/report/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A scan report: executive, technical or compliance (HTML, or PDF)
+         * @description A complete, printable report of one scan, rendered from one GraphQL operation through the gateway with the caller's credentials (its findings connection paged to the end). `executive`: overall rating, severity counts and chart, trend against the client's previous scans of the same target, top risks (known-exploited first) and what to do this week. `technical`: every finding grouped by priority with score, CVEs, KEV/EPSS, CWE, ATT&CK, D3FEND, evidence (escaped, secrets redacted, cut at 2 KB), remediation and status history, plus scan metadata and the authorisation record of an active scan. `compliance`: ISO/IEC 27001:2022 Annex A, CIS Controls v8, CCCS baseline controls and ITSG-33 families, control by control (failed, passed, not assessed) with the evidence of each row. A failed or cancelled scan answers a failure page (reason, when, what to do); an unfinished one says so.
+         *
+         *     Authentication: `x-api-key` (optionally with a client token), or `?api_key=` (this route only: a key in a URL ends up in browser history and proxy logs, so prefer the signed link), or a signed, expiring link from GraphQL `Scan.reportUrl(type)` (`?exp=&cred=&sig=`). The signed link carries no credential: it names the credential that asked for it and is signed (HMAC-SHA-256, key derived from INTERNAL_TOKEN_SECRET) for exactly that scan, type and expiry. The adapter verifies it and calls the gateway with a short-lived signed grant naming that credential; the gateway re-reads the credential on every request (a revoked or expired credential's links answer 401 at once) and acts for it with read scopes only. A link for another scan or type, an altered, expired or forged one is `401 invalid_token`. The credential needs the `reports:read` scope (403 forbidden otherwise).
+         *
+         *     The page is self-contained and safe to open: every value is escaped by the template engine, the answer carries `Content-Security-Policy: default-src 'none'; style-src 'sha256-…'; img-src data:` (no script, the one stylesheet by its hash, images only as data: URLs), `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`, and neither the key nor the link's signature appears in it. White-label: the account's display name, logo (raster data: URL) and accent colour (#rrggbb) when set, each validated. `?paper=A4|Letter` sets the print CSS page size (default A4). `?format=pdf` renders the same HTML to PDF in Chromium when the deployment sets CHROMIUM_PATH, else `501 not_implemented`.
+         *
+         *     A path id that is a UUID but names nothing the caller may see (unknown, or another tenant's) is `not_found` (404): a foreign id is never told apart from a missing one.
+         *
+         *     A path id that is not a UUID is `400 invalid_input` naming the parameter.
+         *
+         *     GraphQL: `ReportData` (rest-adapter/operations/).
+         */
+        get: operations["fixfirstScanReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scans": {
         parameters: {
             query?: never;
@@ -324,6 +354,13 @@ export interface components {
         Error_internal_error: {
             /** @constant */
             error: "internal_error";
+        };
+        /** @description This deployment cannot do this (e.g. PDF reports without a configured Chromium); `message` says what to set up. */
+        Error_not_implemented: {
+            /** @constant */
+            error: "not_implemented";
+            /** @description What went wrong, in words written for the caller. */
+            message: string;
         };
         /** @description A dependency is unavailable or not configured; retry later. */
         Error_service_unavailable: {
@@ -1547,6 +1584,137 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_service_unavailable"];
+                };
+            };
+        };
+    };
+    fixfirstScanReport: {
+        parameters: {
+            query?: {
+                /** @description Paper the print CSS (and a PDF) is laid out for: A4 (default) or Letter. */
+                paper?: "A4" | "Letter";
+                /** @description html (default) or pdf (rendered server-side in Chromium when CHROMIUM_PATH is set; 501 not_implemented otherwise). */
+                format?: "html" | "pdf";
+                /** @description Signed link: expiry (unix seconds), as Scan.reportUrl gives it. */
+                exp?: string;
+                /** @description Signed link: the credential it acts for, as Scan.reportUrl gives it. */
+                cred?: string;
+                /** @description Signed link: signature, as Scan.reportUrl gives it. */
+                sig?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The scan id (UUID) returned as `job_id`. */
+                job_id: string;
+                /** @description executive (one page for a board), technical (every finding) or compliance (control by control). */
+                type: "executive" | "technical" | "compliance";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: a complete HTML document (or a PDF with `?format=pdf`). */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window that binds now. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!DOCTYPE html><html lang="en" data-report-title="Technical findings report: https://shop.example/" data-brand="Northwind Security" …>…</html> */
+                    "text/html": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description `invalid_input`: The request is malformed; `issues` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_input"];
+                };
+            };
+            /** @description `invalid_token`: Missing, malformed, unknown, expired or revoked credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_token"];
+                };
+            };
+            /** @description `forbidden`: The credential may not do this (scope, plan, active scan without proof or authorisation). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_forbidden"];
+                };
+            };
+            /** @description `not_found`: No such resource for this caller (another tenant's ids are not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_not_found"];
+                };
+            };
+            /** @description `conflict`: The resource is not in a state that allows it, or an Idempotency-Key was reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_conflict"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this credential; retry after the given seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying (rate_limited). */
+                    "Retry-After"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_rate_limited"];
+                };
+            };
+            /** @description `internal_error`: Something failed on our side; nothing about it is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `not_implemented`: This deployment cannot do this (e.g. PDF reports without a configured Chromium); `message` says what to set up. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_not_implemented"];
                 };
             };
             /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */

@@ -65,6 +65,10 @@ describe('generated artifacts', () => {
     expect(args('Query', 'attestations')).toEqual(['[TargetAttestation!]!', { clientId: 'ID' }]);
     expect(args('Mutation', 'revokeAttestation')).toEqual(['TargetAttestation!', { id: 'ID!' }]);
     expect(args('Scan', 'authorisation')).toEqual(['ScanAuthorisation', {}]);
+    expect(args('Mutation', 'updateAccountBranding')).toEqual(['Account!', { input: 'AccountBrandingInput!' }]);
+    expect(args('Account', 'branding')).toEqual(['AccountBranding!', {}]);
+    expect(args('Finding', 'cccsControls')).toEqual(['[FrameworkControl!]!', {}]);
+    expect(args('Finding', 'itsg33Families')).toEqual(['[FrameworkControl!]!', {}]);
     const scanFields = Object.keys((schema.getType('Scan') as GraphQLObjectType).getFields());
     for (const f of ['id', 'target', 'targetType', 'profile', 'mode', 'status', 'progress', 'error', 'triggeredBy', 'createdAt', 'startedAt', 'completedAt', 'client']) {
       expect(scanFields).toContain(f);

@@ -58,6 +58,7 @@ const EXTRA: Record<RestErrorName, { properties: Record<string, SchemaObject>; r
   },
   // Nothing about an internal failure is disclosed: the body is this one key.
   internal_error: { properties: {}, required: [] },
+  not_implemented: { properties: { message }, required: ['message'] },
   service_unavailable: { properties: { message }, required: [] },
 };
 
@@ -84,6 +85,7 @@ export const ERROR_EXAMPLES: Record<RestErrorName, Record<string, unknown>> = {
   rate_limited: { error: 'rate_limited', retry_after_seconds: 47 },
   invalid_input: { error: 'invalid_input', issues: [{ field: 'target', message: 'Invalid input: expected string, received undefined' }] },
   internal_error: { error: 'internal_error' },
+  not_implemented: { error: 'not_implemented', message: 'Set CHROMIUM_PATH to a Chromium (e.g. Debian\'s chromium) to render PDF' },
   service_unavailable: { error: 'service_unavailable', message: 'The API is temporarily unavailable; retry shortly' },
 };
 

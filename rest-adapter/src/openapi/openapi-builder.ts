@@ -116,6 +116,7 @@ function responsesOf(route: RouteDef, schemas: SchemaConverter): ResponsesObject
         schema: html ? { type: 'string' } : schemas.convert(ok.schema, 'output'),
         ...(ok.example !== undefined ? { example: ok.example } : {}),
       },
+      ...(ok.alsoPdf ? { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } : {}),
     },
   };
   const responses: ResponsesObject = { [String(ok.status)]: success };

@@ -3,12 +3,13 @@ import { CheckResolver } from './check/check.resolver.js';
 import type { ScansContext } from './context.js';
 import { OwnershipResolver, ScanAuthorisationResolver } from './ownership/ownership.resolver.js';
 import { toScanType } from './scan/scan.mapper.js';
+import { ScanReportUrlResolver } from './scan/scan-report-url.resolver.js';
 import { ScanResolver } from './scan/scan.resolver.js';
 
 /** The scans subgraph: Scan, createScan, cancelScan, scans, checks, scanUpdated, scanEvents, domains and attestations. */
 export function buildScansSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [ScanResolver, CheckResolver, OwnershipResolver, ScanAuthorisationResolver],
+    resolvers: [ScanResolver, CheckResolver, OwnershipResolver, ScanAuthorisationResolver, ScanReportUrlResolver],
     references: {
       Scan: async (ref: { id: string }, ctx: ScansContext) => {
         const s = await ctx.scans.find(ref.id);

@@ -16,6 +16,7 @@ import { ownershipEnv, ownershipFromEnv } from './ownership/ownership.env.js';
 import { ScanDns } from './scanner/scan-dns.js';
 import { openScanQueue } from './queue/scan-queue.js';
 import { buildScansSchema } from './schema.js';
+import { ReportLinks, reportLinkEnv } from './scan/scan-report-url.resolver.js';
 
 /** Configuration of the scans subgraph. */
 export const scansEnv = commonEnv
@@ -24,6 +25,7 @@ export const scansEnv = commonEnv
   .merge(billingEnvFragment)
   .merge(keyPrefixEnv)
   .merge(ownershipEnv)
+  .merge(reportLinkEnv)
   .extend({ SCANS_PORT: port(4001) });
 
 /**
@@ -44,6 +46,7 @@ export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEn
   const bus = new ScanEventBus(env.DATABASE_URL, log);
   await bus.start();
   const catalog = catalogFromEnv(env);
+  const reportLinks = new ReportLinks(env.INTERNAL_TOKEN_SECRET, env.REST_PUBLIC_URL, env.REPORT_URL_TTL_SECONDS);
   return bootSubgraph({
     name: 'scans',
     orm,
@@ -66,6 +69,7 @@ export async function startScansSubgraph(env: z.infer<typeof scansEnv> = parseEn
           ownership,
         },
         bus,
+        reportLinks,
       ),
     ready: () => bus.ready(),
     onClose: async () => {

@@ -48,6 +48,7 @@ describe('the route table of both dialects', () => {
         'POST /scan/authorised',
         'GET /scan/{job_id}',
         'GET /scan/{job_id}/findings',
+        'GET /scan/{job_id}/report/{type}',
         'POST /clients/register',
         'GET /clients/me',
         'PATCH /finding/{finding_id}/remediate',

@@ -73,6 +73,23 @@ export class CredentialService {
     };
   }
 
+  /**
+   * The identity of a credential named by id, for a signed report link the REST adapter verified
+   * (lib/auth/report-url.ts): the same revoked/expired checks as presenting it, read on every call,
+   * so a revoked credential's links stop working on the very next request.
+   */
+  async authenticateById(kind: 'key' | 'token', id: string): Promise<Identity | null> {
+    if (kind === 'key') {
+      const key = await this.em.findOne(ApiKeyEntity, { id }, { disableIdentityMap: true });
+      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return null;
+      return { accountId: key.accountId, clientId: key.clientId ?? null, scopes: [...key.scopes], credentialId: key.id, credentialHash: key.keyHash, credentialKind: 'api_key' };
+    }
+    const row = await this.em.findOne(ClientTokenEntity, { id }, { disableIdentityMap: true });
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return null;
+    // The token's plaintext is never stored; its limits are keyed on the jti digest instead.
+    return { accountId: row.accountId, clientId: row.clientId, scopes: [...CLIENT_TOKEN_SCOPES], credentialId: row.id, credentialHash: row.jtiHash, credentialKind: 'client_token' };
+  }
+
   /** Records a use, unless one was recorded within LAST_USED_RESOLUTION_MS. */
   private async touch(entity: typeof ApiKeyEntity | typeof ClientTokenEntity, id: string, lastUsedAt: Date | null): Promise<void> {
     const now = new Date();

@@ -15,6 +15,16 @@ export class D3fendCountermeasureType {
   name!: string;
 }
 
+/** A control of a compliance framework, with its official name (e.g. BC.11 Secure websites). */
+@ObjectType('FrameworkControl')
+export class FrameworkControlType {
+  @Field(() => String, { description: 'e.g. BC.11 (CCCS baseline) or SC (ITSG-33 family)' })
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+}
+
 /**
  * Threat-intelligence and framework fields of Finding, resolved when read from the store and the
  * authored check mapping, batched per request: a feed update shows on the next read, no rescan.
@@ -88,6 +98,18 @@ export class FindingEnrichmentResolver {
   @FieldResolver(() => String, { nullable: true })
   async iso27001ControlName(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<string | null> {
     return (await this.of(f, ctx)).iso27001ControlName;
+  }
+
+  @FieldResolver(() => [FrameworkControlType], {
+    description: "Canadian Centre for Cyber Security baseline controls for small and medium organizations (BC.1-BC.13) the finding's fix belongs to.",
+  })
+  async cccsControls(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<FrameworkControlType[]> {
+    return (await this.of(f, ctx)).cccsControls.map((c) => Object.assign(new FrameworkControlType(), c));
+  }
+
+  @FieldResolver(() => [FrameworkControlType], { description: 'ITSG-33 (Annex 3A) security control families the finding concerns, e.g. SC.' })
+  async itsg33Families(@Root() f: FindingType, @Ctx() ctx: FindingsContext): Promise<FrameworkControlType[]> {
+    return (await this.of(f, ctx)).itsg33Families.map((c) => Object.assign(new FrameworkControlType(), c));
   }
 
   private async score(f: FindingType, ctx: FindingsContext): Promise<number> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Batcher } from '../../../../lib/graphql/batch.js';
+import { canadianMapping, type FrameworkControl } from '../mapping/canadian-frameworks.js';
 import { checkMapping } from '../mapping/check-mapping.js';
 import { IntelLookupRepository } from './intel-lookup.repository.js';
 
@@ -20,6 +21,10 @@ export interface Enrichment {
   cisControlId: string | null;
   iso27001ControlId: string | null;
   iso27001ControlName: string | null;
+  /** CCCS baseline controls for small and medium organizations (BC.1–BC.13), named. */
+  cccsControls: FrameworkControl[];
+  /** ITSG-33 Annex 3A security control families (e.g. SC), named. */
+  itsg33Families: FrameworkControl[];
 }
 
 /** The parts of a finding enrichment reads. */
@@ -32,7 +37,7 @@ export interface EnrichableFinding {
 
 /**
  * Enriches findings in batches per request: the check's authored mapping (CWE, ATT&CK, D3FEND,
- * CIS, ISO) and, for CVE-based findings, KEV and EPSS from the store (the highest EPSS of its CVEs).
+ * CIS, ISO, CCCS, ITSG-33) and, for CVE-based findings, KEV and EPSS from the store (the highest EPSS of its CVEs).
  */
 export class EnrichmentService {
   private readonly findings = new Map<string, EnrichableFinding>();
@@ -73,6 +78,7 @@ export class EnrichmentService {
       const scores = f.cveIds.map((c) => epssBy.get(c)).filter((e) => e !== undefined);
       const top = scores.sort((a, b) => b.epss - a.epss)[0];
       const cweId = m?.cweId ?? f.cweId;
+      const canadian = canadianMapping(f.checkId);
       out.set(f.id, {
         kevFlagged: inKev.length > 0,
         knownRansomwareUse: inKev.some((k) => k.ransomware),
@@ -90,6 +96,9 @@ export class EnrichmentService {
         cisControlId: m?.cis ?? null,
         iso27001ControlId: m?.iso27001.id ?? null,
         iso27001ControlName: m?.iso27001.name ?? null,
+        // Authored with their names (canadian-frameworks.json): no feed to load, nothing to look up.
+        cccsControls: canadian?.cccsControls ?? [],
+        itsg33Families: canadian?.itsg33Families ?? [],
       });
     }
     return out;
@@ -113,5 +122,7 @@ function empty(): Enrichment {
     cisControlId: null,
     iso27001ControlId: null,
     iso27001ControlName: null,
+    cccsControls: [],
+    itsg33Families: [],
   };
 }
