@@ -3,11 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT, SCHEMA_DIR } from '../lib/paths.js';
 import { OPENAPI_PATH, openApiYaml } from '../rest-adapter/src/openapi/openapi-artifact.js';
+import { buildOpenApiDocument } from '../rest-adapter/src/openapi/openapi-builder.js';
+import { ROUTES } from '../rest-adapter/src/routes-table.js';
 import { buildSchemaArtifacts } from './schema-artifacts.js';
 
 /**
  * `npm run generate`: subgraph SDLs and the composed supergraph (schema/), and the REST adapter's
- * OpenAPI document (rest-adapter/openapi.yaml), all to be committed.
+ * OpenAPI document (rest-adapter/openapi.yaml) and the typed client the REST tests generate from
+ * it (test/e2e/rest-api.generated.d.ts), all to be committed.
  */
 const files = await buildSchemaArtifacts();
 await mkdir(SCHEMA_DIR, { recursive: true });
@@ -17,3 +20,10 @@ for (const [name, text] of Object.entries(files)) {
 }
 await writeFile(OPENAPI_PATH, openApiYaml());
 process.stdout.write(`wrote ${path.relative(REPO_ROOT, OPENAPI_PATH)}\n`);
+
+// The typed client the REST tests use, as openapi-typescript makes it of the same spec (a dev
+// tool: imported only here, when generating).
+const { default: openapiTS, astToString, COMMENT_HEADER } = await import('openapi-typescript');
+const typesPath = path.join(REPO_ROOT, 'test', 'e2e', 'rest-api.generated.d.ts');
+await writeFile(typesPath, COMMENT_HEADER + astToString(await openapiTS(JSON.parse(JSON.stringify(buildOpenApiDocument(ROUTES))))));
+process.stdout.write(`wrote ${path.relative(REPO_ROOT, typesPath)}\n`);

@@ -52,7 +52,7 @@ describe('a client generated from the OpenAPI spec', () => {
     const text = await generatedTypes();
     if (process.env.UPDATE_REST_TYPES === '1') await writeFile(GENERATED, text);
     const committed = await readFile(GENERATED, 'utf8').catch(() => '');
-    expect(committed === text, 'test/e2e/rest-api.generated.d.ts is stale: run UPDATE_REST_TYPES=1 vitest run test/e2e/rest-typed-client.test.ts').toBe(true);
+    expect(committed === text, 'test/e2e/rest-api.generated.d.ts is stale: run npm run generate').toBe(true);
   });
 
   it('creates a scan through the v1 dialect, polls it to completion and lists its findings', async () => {
