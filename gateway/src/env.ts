@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { clientTokenEnv, trustProxyEnv } from '../../lib/auth/auth-env.js';
 import { commonEnv, keyPrefixEnv } from '../../lib/config/common.js';
-import { port } from '../../lib/config/env.js';
+import { count, flag, port } from '../../lib/config/env.js';
 import { rateLimitEnv } from '../../lib/http/rate-limit.js';
 
 const url = (fallback: string) => z.string().url().default(fallback);
-const flag = (fallback: 'true' | 'false') =>
-  z
-    .enum(['true', 'false'])
-    .default(fallback)
-    .transform((v) => v === 'true');
-const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** Limits on what one GraphQL request may ask, checked before anything reaches a subgraph. */
 const graphqlLimitsEnv = z.object({

@@ -15,6 +15,16 @@ export function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessE
 /** Env fragments reused by several services. */
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/** A whole number in [min, max] (from a string), `fallback` when unset. */
+export const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** `true` / `false`, `fallback` when unset. */
+export const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((v) => v === 'true');
+
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /** Database: DATABASE_URL for a shared server. Services started alone require it. */

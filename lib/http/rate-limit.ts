@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { count, flag } from '../config/env.js';
 import type { Logger } from '../logger.js';
 
 /** The two windows every edge (gateway, REST adapter) enforces per credential. */
@@ -240,10 +241,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * through the database.
  */
 export const rateLimitEnv = z.object({
-  RATE_LIMIT_ENABLED: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
-  RATE_LIMIT_BURST_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(10),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+  RATE_LIMIT_ENABLED: flag('true'),
+  RATE_LIMIT_BURST_PER_SECOND: count(1, 1_000_000, 10),
+  RATE_LIMIT_PER_MINUTE: count(1, 10_000_000, 60),
 });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { trustProxyEnv } from '../../lib/auth/auth-env.js';
-import { databaseUrl, internalSecret, logLevel, port } from '../../lib/config/env.js';
+import { count, databaseUrl, internalSecret, logLevel, port } from '../../lib/config/env.js';
 import { rateLimitEnv } from '../../lib/http/rate-limit.js';
 import { pdfEnv } from './reports/pdf-env.js';
 
-const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
  * Idempotency-Key records: how long a key holds its first answer, and how long a request that

@@ -127,7 +127,6 @@ async function insertChunk(client: pg.Client, load: TableLoad, rows: unknown[][]
   await client.query(`insert into findings.${load.table} (${cols.map((c) => c.name).join(', ')}) select ${select} from unnest(${unnest}) as t(${alias})`, params);
 }
 
-
 /** Parses one feed file into the rows of the tables it owns. Throws FeedFormatError when malformed. */
 function parseFeed(file: FeedFile): ParsedFeed {
   const buf = file.bytes;
