@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { FORWARDED_FOR_HEADER, ForwardedForVerifier, trustForwardedFor } from '../../lib/auth/forwarded-for.js';
 import { IDENTITY_HEADER, type Identity } from '../../lib/auth/identity.js';
 import { REPORT_GRANT_HEADER, ReportGrantSigner } from '../../lib/auth/report-url.js';
+import { reportGrantPlugin } from './report-grant.plugin.js';
 import { parseEnv } from '../../lib/config/env.js';
 import { EdgeRateLimiter, rateLimitedError } from '../../lib/http/rate-limit.js';
 import { openModule } from '../../lib/http/subgraph-boot.js';
@@ -100,6 +101,10 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
         introspection: env.GRAPHQL_INTROSPECTION,
       }),
       scopesPlugin((context) => callerOf(context, context.request as Request), log),
+      reportGrantPlugin((context) => {
+        const req = context.req as IncomingMessage | undefined;
+        return req ? grantedScans.get(req) : undefined;
+      }),
     ],
     healthCheckEndpoint: '/healthz',
     readinessCheckEndpoint: '/readyz',
@@ -109,6 +114,8 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
   // caller rides on the in-process Request built for them (CALLER_HEADER never comes from outside:
   // HTTP callers are looked up by request, and the header is stripped from every inbound request).
   const callers = new WeakMap<IncomingMessage, Identity>();
+  // The scan of each HTTP request authenticated by a report grant (report-grant.plugin.ts).
+  const grantedScans = new WeakMap<IncomingMessage, string>();
   const callerOf = (context: Record<string, unknown>, request: Request): Identity | undefined => {
     const req = context.req as IncomingMessage | undefined;
     if (req) return callers.get(req);
@@ -135,7 +142,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
     if (url.pathname.startsWith('/graphql') && !isGraphiqlPage) {
       let identity: Identity | null;
       try {
-        identity = reportGrant ? await auth.authenticateGrant(reportGrant, req) : await auth.authenticate((n) => headerOf(req, n), req);
+        identity = reportGrant ? await auth.authenticateGrant(reportGrant.cred, req) : await auth.authenticate((n) => headerOf(req, n), req);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'authentication failed');
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
@@ -150,6 +157,7 @@ export async function startGateway(env: GatewayEnv = parseEnv(gatewayEnv)): Prom
         return;
       }
       callers.set(req, identity);
+      if (reportGrant) grantedScans.set(req, reportGrant.scanId);
     }
     await gateway(req, res);
   };

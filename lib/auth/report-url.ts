@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { REPO_ROOT } from '../paths.js';
 
 /**
  * Signed report links and the grant the REST adapter forwards for them.
@@ -8,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * credential that asked for it (`key.<uuid>` or `token.<uuid>`). The REST adapter verifies the
  * link for exactly that scan, type and expiry, then calls the gateway with a fresh
  * `x-fixfirst-report-grant` header (signed with another derived key, valid 60 s) naming that
- * credential. The gateway re-reads the credential's row on every request, so a revoked or expired
+ * credential and the scan; the gateway runs only the report's operation for that scan under it. The gateway re-reads the credential's row on every request, so a revoked or expired
  * credential's links stop working at once, and narrows its scopes to reading (REPORT_GRANT_SCOPES).
  */
 export const REPORT_TYPES = ['executive', 'technical', 'compliance'] as const;
@@ -23,6 +25,19 @@ export interface ReportCredentialRef {
 export const REPORT_GRANT_HEADER = 'x-fixfirst-report-grant';
 /** A grant older (or newer) than this is refused: a captured header cannot be replayed later. */
 const GRANT_MAX_SKEW_SECONDS = 60;
+/**
+ * What the adapter's grant header carries: the credential a link acts for and the one scan the
+ * link is for. The gateway runs only the report's own operation (REPORT_GRANT_OPERATION) for that
+ * scan under a grant, so a captured header reads nothing else within its 60 s.
+ */
+export interface ReportGrant {
+  cred: ReportCredentialRef;
+  scanId: string;
+}
+
+/** The one operation a grant may run, with `$id` the grant's scan (rest-adapter/operations). */
+export const REPORT_GRANT_OPERATION = { file: path.join(REPO_ROOT, 'rest-adapter', 'operations', 'ReportData.graphql'), name: 'ReportData', scanVariable: 'id' } as const;
+
 /** What a signed link may do at the gateway, whatever more its credential may do. */
 export const REPORT_GRANT_SCOPES = ['scans:read', 'findings:read', 'reports:read'] as const;
 
@@ -96,27 +111,29 @@ export class ReportGrantSigner {
   private readonly key: Buffer;
 
   constructor(secret: string) {
-    this.key = derive(secret, 'fixfirst report-grant v1');
+    this.key = derive(secret, 'fixfirst report-grant v2');
   }
 
-  private mac(cred: string, at: number): Buffer {
-    return createHmac('sha256', this.key).update(`${cred}.${at}`).digest();
+  private mac(cred: string, scanId: string, at: number): Buffer {
+    return createHmac('sha256', this.key).update(`${cred}.${scanId}.${at}`).digest();
   }
 
-  sign(ref: ReportCredentialRef, nowSeconds = Math.floor(Date.now() / 1000)): string {
-    const cred = credentialRefText(ref);
-    return `${cred}.${nowSeconds}.${this.mac(cred, nowSeconds).toString('base64url')}`;
+  /** A grant for one credential to read one scan's report, valid GRANT_MAX_SKEW_SECONDS. */
+  sign(grant: ReportGrant, nowSeconds = Math.floor(Date.now() / 1000)): string {
+    const cred = credentialRefText(grant.cred);
+    const scanId = grant.scanId.toLowerCase();
+    return `${cred}.${scanId}.${nowSeconds}.${this.mac(cred, scanId, nowSeconds).toString('base64url')}`;
   }
 
-  /** The credential named, or null when the header is absent, forged or stale. */
-  verify(header: string | null | undefined, nowSeconds = Math.floor(Date.now() / 1000)): ReportCredentialRef | null {
-    if (!header || header.length > 200) return null;
-    const sigAt = header.lastIndexOf('.');
-    const atAt = header.lastIndexOf('.', sigAt - 1);
-    if (sigAt < 0 || atAt <= 0) return null;
-    const cred = parseCredentialRef(header.slice(0, atAt));
-    const at = Number(header.slice(atAt + 1, sigAt));
-    if (!cred || !Number.isInteger(at) || Math.abs(nowSeconds - at) > GRANT_MAX_SKEW_SECONDS) return null;
-    return equal(header.slice(sigAt + 1), this.mac(credentialRefText(cred), at)) ? cred : null;
+  /** The credential and scan named, or null when the header is absent, forged or stale. */
+  verify(header: string | null | undefined, nowSeconds = Math.floor(Date.now() / 1000)): ReportGrant | null {
+    if (!header || header.length > 240) return null;
+    const parts = header.split('.');
+    if (parts.length !== 5) return null;
+    const [kind, id, scanId, atText, sig] = parts as [string, string, string, string, string];
+    const cred = parseCredentialRef(`${kind}.${id}`);
+    const at = Number(atText);
+    if (!cred || !UUID.test(scanId) || !Number.isInteger(at) || Math.abs(nowSeconds - at) > GRANT_MAX_SKEW_SECONDS) return null;
+    return equal(sig, this.mac(credentialRefText(cred), scanId.toLowerCase(), at)) ? { cred, scanId: scanId.toLowerCase() } : null;
   }
 }

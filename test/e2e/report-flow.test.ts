@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { ReportUrlSigner } from '../../lib/auth/report-url.js';
+import { readFileSync } from 'node:fs';
+import { parseCredentialRef, REPORT_GRANT_HEADER, REPORT_GRANT_OPERATION, ReportGrantSigner, ReportUrlSigner } from '../../lib/auth/report-url.js';
 import { openModuleOrm } from '../../lib/db/orm.js';
 import { findingsDb, FindingLifecycle, FindingWriter } from '../../subgraphs/findings/src/module.js';
 import { newFinding } from '../factories/finding.js';
@@ -185,9 +186,34 @@ describe('reports through the real stack', () => {
   it('a link acts with read scopes only: its grant cannot be replayed to the gateway for anything else', async () => {
     const res = await fetch(t.stack.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-fixfirst-report-grant': `key.${uuidv7()}.${Math.floor(Date.now() / 1000)}.AAAA` },
+      headers: { 'content-type': 'application/json', 'x-fixfirst-report-grant': `key.${uuidv7()}.${uuidv7()}.${Math.floor(Date.now() / 1000)}.AAAA` },
       body: JSON.stringify({ query: '{ me { scopes } }' }),
     });
     expect(res.status).toBe(401);
+  });
+
+  it("a valid grant runs the report's operation for its own scan and nothing else", async () => {
+    const link = new URL((await gql(t.stack.gatewayUrl, REPORT_URL, { id: ids.clean, type: 'TECHNICAL' }, key())).data!.scan.reportUrl);
+    const cred = parseCredentialRef(link.searchParams.get('cred'))!;
+    const grant = new ReportGrantSigner(t.stack.secret).sign({ cred, scanId: ids.clean });
+    const document = readFileSync(REPORT_GRANT_OPERATION.file, 'utf8');
+    const asGrant = async (query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(t.stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', [REPORT_GRANT_HEADER]: grant }, body: JSON.stringify({ query, variables }) });
+      return (await res.json()) as { data?: { scan?: { id: string } | null } | null; errors?: { extensions?: { code?: string } }[] };
+    };
+    const own = await asGrant(document, { id: ids.clean, pageSize: 25, full: true });
+    expect(own.errors).toBeUndefined();
+    expect(own.data?.scan?.id).toBe(ids.clean);
+    // The same operation for another scan of the same client, or any other operation: refused.
+    for (const [query, variables] of [
+      [document, { id: ids.hostile, pageSize: 25, full: true }],
+      ['{ me { scopes } }', {}],
+      ['query($id: ID!) { scan(id: $id) { id } }', { id: ids.clean }],
+      [document.replace('query ReportData(', 'query Other('), { id: ids.clean, pageSize: 25, full: true }],
+    ] as const) {
+      const res = await asGrant(query, variables);
+      expect(res.data?.scan ?? null, query.slice(0, 40)).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code, query.slice(0, 40)).toBe('FORBIDDEN');
+    }
   });
 });

@@ -9,7 +9,7 @@ import { newFinding } from '../factories/finding.js';
 import { seedTenant, type SeededTenant } from '../factories/tenant.js';
 import { startLabTarget, type LabTarget } from '../lab/lab-target.js';
 import { eventually, gql } from '../support/graphql.js';
-import { CHROMIUM, inspectPdf, measureBlocks, occurrences, pagesHoldingAll, pagesWith, PX_PER_MM } from '../support/pdf-inspect.js';
+import { CHROMIUM, inspectPdf, measureBlocks, measureReportFlow, occurrences, paginateReportFlow, pagesHoldingAll, pagesWith, PX_PER_MM } from '../support/pdf-inspect.js';
 import { startTestStack, type TestStack } from './stack.js';
 
 /**
@@ -103,6 +103,39 @@ describe('reports as PDF', () => {
         for (const title of new Set(titles)) expect(occurrences(text, title), title).toBe(titles.filter((x) => x === title).length);
       }
     });
+  });
+
+  /** The report's own @page: A4 and Letter as CSS sizes them, 16 mm top and bottom, 14 mm left and right. */
+  const PAGE_MM = { A4: { width: 210, height: 297 }, Letter: { width: 215.9, height: 279.4 } } as const;
+
+  describe.each(['A4', 'Letter'] as const)('the technical report of this fixture scan on %s', (paper) => {
+    it('has the number of pages its measured layout predicts, each card on its predicted page', async () => {
+      const html = await fetch(`${t.stack.restUrl}/scan/${jobId}/report/technical?paper=${paper}`, { headers: key() }).then((r) => r.text());
+      const flow = await measureReportFlow(measuring, html, (PAGE_MM[paper].width - 28) * PX_PER_MM);
+      const layout = paginateReportFlow(flow, (PAGE_MM[paper].height - 32) * PX_PER_MM);
+      // The prediction is worth something only when no page break is a sub-pixel call.
+      expect(layout.minSlack).toBeGreaterThan(2);
+      // Cover, scan metadata and every card: several pages.
+      expect(layout.pages).toBeGreaterThan(5);
+
+      const res = await fetch(`${t.stack.restUrl}/scan/${jobId}/report/technical?format=pdf&paper=${paper}`, { headers: key() });
+      const facts = await inspectPdf(Buffer.from(await res.arrayBuffer()));
+      expect(facts.pages).toBe(layout.pages);
+      const cards = flow.blocks.filter((b) => b.isCard);
+      expect(cards).toHaveLength(titles.length);
+      for (const card of cards) expect(pagesWith(card.title, facts.pageTexts).includes(layout.pageOf.get(card.id) as number), `${card.id} ${card.title}`).toBe(true);
+    });
+  });
+
+  it('prints the executive summary on one page after the cover, on A4 and Letter', async () => {
+    for (const paper of ['A4', 'Letter']) {
+      const res = await fetch(`${t.stack.restUrl}/scan/${jobId}/report/executive?format=pdf&paper=${paper}`, { headers: key() });
+      const facts = await inspectPdf(Buffer.from(await res.arrayBuffer()));
+      expect(facts.pages, paper).toBe(2);
+      expect(occurrences(facts.pageTexts[1] as string, 'What to do this week'), paper).toBe(1);
+      // Twelve findings are due this week: five are top risks, five are listed, two are counted.
+      expect(occurrences(facts.pageTexts[1] as string, 'And 2 more due within seven days'), paper).toBe(1);
+    }
   });
 
   it('prints on Letter when asked', async () => {

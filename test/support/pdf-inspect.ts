@@ -159,3 +159,97 @@ export function pagesWith(text: string, pageTexts: string[]): number[] {
   const needle = squash(text);
   return pageTexts.map(squash).flatMap((t, i) => (t.includes(needle) ? [i + 1] : []));
 }
+
+/** A block of a report's flow, measured as `measureReportFlow` does. */
+export interface FlowBlock extends MeasuredBlock {
+  /** `break-after: avoid` (headings): the block moves to the next page with the block after it. */
+  keepWithNext: boolean;
+}
+
+export interface ReportFlow {
+  /** Height of the running header (the frame's repeated `thead`) and the cell's top padding, px. */
+  headerPx: number;
+  /** Where the flow starts: the top of the frame cell's content box (document px). */
+  startPx: number;
+  blocks: FlowBlock[];
+}
+
+/**
+ * Measures a report of our templates in continuous print layout: the running header the frame
+ * table repeats on every page after the cover, and the blocks of its content in document order.
+ * A `section.group` is opened up into its heading and cards, the places a page may break.
+ */
+export async function measureReportFlow(browser: Browser, html: string, contentWidthPx: number): Promise<ReportFlow> {
+  const context = await browser.newContext({ viewport: { width: Math.round(contentWidthPx), height: 800 }, offline: true });
+  try {
+    const page = await context.newPage();
+    await page.emulateMedia({ media: 'print' });
+    await page.setContent(html, { waitUntil: 'load' });
+    return await page.evaluate(() => {
+      const frame = document.querySelector<HTMLElement>('table.frame');
+      const cell = document.querySelector<HTMLElement>('table.frame > tbody > tr > td');
+      if (!frame || !cell) throw new Error('not a report of our templates: no table.frame');
+      const padTop = parseFloat(getComputedStyle(cell).paddingTop);
+      const cellTop = cell.getBoundingClientRect().top + window.scrollY + padTop;
+      const frameTop = frame.getBoundingClientRect().top + window.scrollY;
+      const flat = Array.from(cell.children).flatMap((el) => (el.matches('section.group') ? Array.from(el.children) : [el])) as HTMLElement[];
+      const blocks = flat.map((el, i) => {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        const heading = el.matches('h1, h2, h3') ? el : el.querySelector<HTMLElement>('.finding-title, h1, h2, h3, h4');
+        return {
+          id: el.dataset.findingId ?? el.id ?? `block-${i}`,
+          top: box.top + window.scrollY,
+          bottom: box.bottom + window.scrollY,
+          title: (heading?.innerText ?? '').trim(),
+          lines: el.innerText.split(/[\n\t]+/).map((l) => l.trim()).filter((l) => l.length > 0),
+          isCard: el.matches('article.finding-card'),
+          keepWithNext: style.breakAfter === 'avoid',
+        };
+      });
+      return { headerPx: cellTop - frameTop, startPx: cellTop, blocks };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Where Chromium puts a report's flow on the pages after the cover: each page holds the running
+ * header, then blocks while they fit; a block that does not fit starts the next page (its top
+ * margin truncated there), and a heading that keeps with the next block goes with it. Returns the
+ * page (1-based, counting the cover) of every block. Only valid for flows of unbreakable blocks,
+ * each smaller than a page: it throws on a block taller than a page.
+ */
+export function paginateReportFlow(flow: ReportFlow, pageHeightPx: number): Pagination {
+  const room = pageHeightPx - flow.headerPx;
+  const pageOf = new Map<string, number>();
+  let page = 2;
+  let y = 0;
+  let previousBottom = flow.startPx;
+  let minSlack = Infinity;
+  const blocks = flow.blocks;
+  for (let i = 0; i < blocks.length; i++) {
+    // A run of keep-with-next blocks and the block they keep with moves as one.
+    let j = i;
+    while (blocks[j]!.keepWithNext && j + 1 < blocks.length) j++;
+    const run = blocks.slice(i, j + 1);
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    const margin = first.top - previousBottom;
+    const height = last.bottom - first.top;
+    if (height > room) throw new Error(`${first.id}…${last.id} is ${height}px, taller than a page's room (${room}px)`);
+    const end = y + margin + height;
+    minSlack = Math.min(minSlack, Math.abs(room - end));
+    if (end <= room) {
+      y = end;
+    } else {
+      page++;
+      y = height;
+    }
+    for (const block of run) pageOf.set(block.id, page);
+    previousBottom = last.bottom;
+    i = j;
+  }
+  return { pageOf, pages: page, minSlack };
+}

@@ -17,8 +17,8 @@ export function hasSignedLink(req: Request): boolean {
  * names the credential that asked for it (`cred`) and is signed for one scan, one type and an
  * expiry with a key derived from INTERNAL_TOKEN_SECRET. The adapter checks the signature against
  * the path's scan and type, then calls the gateway with a fresh grant header (60 s) naming that
- * credential; the gateway reads the credential's row (revoked or expired → 401) and acts for it
- * with read scopes only. The link itself is never a credential the gateway would take.
+ * credential and the scan. The gateway reads the credential's row (revoked or expired → 401), acts
+ * for it with read scopes only, and runs nothing but the report's operation for that scan. The link itself is never a credential the gateway would take.
  */
 export class ReportLinkAccess {
   private readonly links: ReportUrlSigner;
@@ -38,7 +38,7 @@ export class ReportLinkAccess {
     if (!ref) throw new RestError('invalid_token', { message: 'This report link is invalid or has expired; ask for a new one (Scan.reportUrl)' });
     const cred = credentialRefText(ref);
     return {
-      headers: { [REPORT_GRANT_HEADER]: this.grants.sign(ref) },
+      headers: { [REPORT_GRANT_HEADER]: this.grants.sign({ cred: ref, scanId }) },
       // The signature is what the caller holds: the idempotency store is never used by GET, and
       // the rate limit is this link's credential's own bucket (keyed apart from the key itself).
       material: `report-link\n${cred}\n${String(q.sig)}`,

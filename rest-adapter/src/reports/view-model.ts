@@ -118,7 +118,7 @@ export function baseView(kind: ReportKind, data: ReportData, paper: Paper, now =
  *  - any medium → Moderate;  any low → Low;  otherwise (info only, or nothing) → Good.
  */
 export const RATING_RULE =
-  'Rating rule: the worst priority among findings still open decides, raised one step when many share it. Critical: any critical-priority finding, or five or more high. High: any high, or ten or more medium. Moderate: any medium. Low: any low. Good: informational findings only, or none.';
+  'Rating: the worst priority still open decides; five or more high rate Critical, ten or more medium rate High.';
 
 export function ratingOf(findings: ReportFinding[]): { label: string; key: string } {
   const open = findings.filter(isOpen);
@@ -133,24 +133,49 @@ export function ratingOf(findings: ReportFinding[]): { label: string; key: strin
 export interface RiskLine {
   id: string;
   title: string;
+  /** The title cut shorter, for the one-line entries of "this week". */
+  shortTitle: string;
+  /** Target and location, for the top risks. */
   where: string;
+  /** The location alone (path, port, header), for the short lines of "this week". */
+  place: string | null;
   why: string;
   deadline: string;
   kev: boolean;
   severityKey: string;
 }
 
+/**
+ * The executive summary is one page: at most this many top risks, and this many more findings
+ * due this week (the rest are counted, and listed in the technical report).
+ */
+export const EXECUTIVE_TOP_RISKS = 5;
+export const EXECUTIVE_THIS_WEEK = 5;
+/** Longest title, place and location the one-page summary prints; longer ones end in an ellipsis. */
+const EXECUTIVE_TITLE_CHARS = 80;
+const EXECUTIVE_PLACE_CHARS = 60;
+const EXECUTIVE_LOCATION_CHARS = 30;
+const EXECUTIVE_WEEK_TITLE_CHARS = 70;
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+
 function riskLine(f: ReportFinding): RiskLine {
-  const why: string[] = [];
-  if (f.kevFlagged) why.push('Attackers are known to exploit this weakness today (listed in CISA\'s Known Exploited Vulnerabilities).');
-  if (f.knownRansomwareUse) why.push('It has been used in ransomware campaigns.');
-  if (f.epssScore !== null && f.epssScore >= 0.01) why.push(`About ${Math.round(f.epssScore * 100)}% chance of exploitation in the next 30 days (EPSS).`);
-  if (!why.length) why.push(`Rated ${f.fixfirstPriority} priority (score ${f.fixfirstScore.toFixed(1)} of 10).`);
+  // One short reason, the strongest: the line must stay within two printed lines.
+  const why =
+    f.kevFlagged && f.knownRansomwareUse
+      ? 'Exploited by attackers today (CISA KEV), including in ransomware.'
+      : f.kevFlagged
+        ? 'Exploited by attackers today (CISA KEV).'
+        : f.epssScore !== null && f.epssScore >= 0.01
+          ? `About ${Math.round(f.epssScore * 100)}% chance of exploitation in the next 30 days (EPSS).`
+          : `Rated ${f.fixfirstPriority} priority (score ${f.fixfirstScore.toFixed(1)} of 10).`;
   return {
     id: f.id,
-    title: f.title,
-    where: f.location ? `${f.target} (${f.location})` : f.target,
-    why: why.join(' '),
+    title: clip(f.title, EXECUTIVE_TITLE_CHARS),
+    shortTitle: clip(f.title, EXECUTIVE_WEEK_TITLE_CHARS),
+    where: clip(f.location ? `${f.target} (${f.location})` : f.target, EXECUTIVE_PLACE_CHARS),
+    place: f.location ? clip(f.location, EXECUTIVE_LOCATION_CHARS) : null,
+    why,
     deadline: URGENCY_WORDS[f.fixUrgency] ?? f.fixUrgency,
     kev: f.kevFlagged,
     severityKey: f.severity.toLowerCase(),
@@ -158,6 +183,8 @@ function riskLine(f: ReportFinding): RiskLine {
 }
 
 export interface ExecutiveView extends BaseView {
+  /** The scan's target, cut to fit the summary's sentence (the cover has it whole). */
+  targetShort: string;
   rating: { label: string; key: string };
   ratingRule: string;
   openCount: number;
@@ -167,15 +194,20 @@ export interface ExecutiveView extends BaseView {
   topRisks: RiskLine[];
   thisWeek: RiskLine[];
   thisWeekMore: number;
+  /** Whether some top risk is itself due this week (the list below then says "also"). */
+  thisWeekAll: boolean;
 }
 
 export function executiveView(data: ReportData, paper: Paper): ExecutiveView {
   const base = baseView('executive', data, paper);
   const open = data.findings.filter(isOpen).sort(riskOrder);
   const points = data.history.filter((s) => s.status === 'COMPLETED' || s.id === data.scan.id).slice(-8);
-  const week = open.filter((f) => f.fixUrgency === 'immediate' || f.fixUrgency === 'urgent');
+  const top = open.slice(0, EXECUTIVE_TOP_RISKS);
+  // Due within seven days and not already among the top risks.
+  const week = open.slice(EXECUTIVE_TOP_RISKS).filter((f) => f.fixUrgency === 'immediate' || f.fixUrgency === 'urgent');
   return {
     ...base,
+    targetShort: clip(data.scan.target, EXECUTIVE_PLACE_CHARS),
     rating: ratingOf(data.findings),
     ratingRule: RATING_RULE,
     openCount: open.length,
@@ -183,11 +215,12 @@ export function executiveView(data: ReportData, paper: Paper): ExecutiveView {
     trend: points.length >= 2 ? trendChart(points.map((p) => ({ date: p.createdAt, counts: p.findingsSummary, current: p.id === data.scan.id }))) : null,
     trendNote:
       points.length >= 2
-        ? `Findings per scan of ${data.scan.target} for this client, last ${points.length} scans (this one on the right).`
+        ? `Findings per scan of ${clip(data.scan.target, EXECUTIVE_PLACE_CHARS)} for this client, last ${points.length} scans (this one on the right).`
         : 'This is the first completed scan of this target for this client: the trend starts with the next scan.',
-    topRisks: open.slice(0, 5).map(riskLine),
-    thisWeek: week.slice(0, 10).map(riskLine),
-    thisWeekMore: Math.max(0, week.length - 10),
+    topRisks: top.map(riskLine),
+    thisWeek: week.slice(0, EXECUTIVE_THIS_WEEK).map(riskLine),
+    thisWeekMore: Math.max(0, week.length - EXECUTIVE_THIS_WEEK),
+    thisWeekAll: top.some((f) => f.fixUrgency === 'immediate' || f.fixUrgency === 'urgent'),
   };
 }
 

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { configurePdf, closePdf, PDF_MARGINS, renderPdf, type PdfPaper } from '../../../rest-adapter/src/reports/pdf.js';
 import { CHROMIUM, inspectPdf, measureBlocks, occurrences, PAPER_MM, paginate, pagesHoldingAll, pagesWith, PX_PER_MM } from '../../support/pdf-inspect.js';
+import { renderReport } from '../../../rest-adapter/src/reports/render.js';
+import { executiveView } from '../../../rest-adapter/src/reports/view-model.js';
 import { FIXTURE_BRAND, FIXTURE_TITLE, fixtureCards, fixtureHtml } from './pdf-fixture.js';
+import { data, finding } from './report-data-fixture.js';
 
 /**
  * The PDF renderer against Debian's chromium with a fixture of our own: page count and card
@@ -78,5 +81,43 @@ describe('a document with its own running header', () => {
       expect(occurrences(text, FIXTURE_BRAND), `page ${i + 1}`).toBe(0);
       expect(occurrences(text, `Sheet ${i + 1} of ${facts.pages}`), `page ${i + 1}`).toBe(1);
     });
+  });
+});
+
+describe('the executive summary', () => {
+  // The longest it gets: a long target, a trend of eight scans, five known-exploited top risks
+  // with the longest titles and places, and a hundred more findings due this week.
+  const long = (word: string, length: number): string => `${word} `.repeat(Math.ceil(length / (word.length + 1))).slice(0, length);
+  const target = `https://${long('subdomain', 120).replace(/ /g, '.')}.example/${long('path', 300).replace(/ /g, '/')}`;
+  const findings = [
+    ...Array.from({ length: 5 }, () =>
+      finding({ severity: 'CRITICAL', title: long('Remote code execution in the administration interface', 400), target, location: long('/cgi-bin/admin', 200), kevFlagged: true, knownRansomwareUse: true, epssScore: 0.97, fixfirstPriority: 'critical', fixfirstScore: 9.9, fixUrgency: 'immediate', cveIds: ['CVE-2024-3400'] }),
+    ),
+    ...Array.from({ length: 100 }, () => finding({ severity: 'HIGH', title: long('Outdated server software with known flaws', 300), target, location: long('/status', 120), fixfirstPriority: 'high', fixfirstScore: 8.1, fixUrgency: 'urgent' })),
+  ];
+  const worst = data(findings, { target });
+  worst.history = Array.from({ length: 8 }, (_, i) => ({
+    id: i === 7 ? worst.scan.id : `past-${i}`,
+    target,
+    status: 'COMPLETED',
+    createdAt: `2025-0${1 + (i % 9)}-01T00:00:00Z`,
+    completedAt: null,
+    client: { id: 'c1' },
+    findingsSummary: i === 7 ? worst.scan.findingsSummary : { total: 40 + i * 9, critical: 3 + i, high: 10 + i * 8, medium: 20, low: 7, info: 0 },
+  }));
+
+  it.each<PdfPaper>(['A4', 'Letter'])('prints on one page after the cover on %s, at its longest', async (paper) => {
+    const view = executiveView(worst, paper);
+    expect(view.trend?.columns).toHaveLength(8);
+    expect(view.topRisks).toHaveLength(5);
+    const { html } = renderReport(view);
+    const facts = await inspectPdf(await renderPdf(html, { paper }));
+    expect(facts.pages).toBe(2);
+    const summary = facts.pageTexts[1] as string;
+    for (const heading of ['Overall rating', 'Top risks', 'What to do this week']) expect(occurrences(summary, heading), heading).toBe(1);
+    // The last line of the page made it onto the page.
+    expect(occurrences(summary, 'the worst priority still open decides')).toBe(1);
+    // The five top risks are due this week; five more are listed and the other 95 counted.
+    expect(occurrences(summary, 'And 95 more due within seven days')).toBe(1);
   });
 });

@@ -4,92 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportGrantSigner, ReportUrlSigner } from '../../../lib/auth/report-url.js';
 import { printEvidence } from '../../../rest-adapter/src/reports/evidence.js';
-import type { ReportData, ReportFinding } from '../../../rest-adapter/src/reports/report-data.js';
+import type { ReportData } from '../../../rest-adapter/src/reports/report-data.js';
 import { renderReport, TEMPLATES_DIR } from '../../../rest-adapter/src/reports/render.js';
 import { complianceView, executiveView, ratingOf, technicalView } from '../../../rest-adapter/src/reports/view-model.js';
 import { attr, parseReport, safetyProblems } from './report-html-check.js';
+import { data, finding } from './report-data-fixture.js';
 
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '</style><style>body{display:none}</style>'];
 const H = HOSTILE.join(' ');
 const SECRET = 'fxv_' + 'A'.repeat(43);
-
-let n = 0;
-function finding(over: Partial<ReportFinding> = {}): ReportFinding {
-  n++;
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    checkId: 'headers.csp-missing',
-    severity: 'MEDIUM',
-    title: `Finding ${n}`,
-    description: 'A description',
-    evidence: { header: 'server', value: 'x' },
-    remediation: 'Fix it',
-    cweId: 'CWE-1021',
-    cweName: 'Improper Restriction of Rendered UI Layers',
-    target: 'http://127.0.0.66/',
-    location: 'content-security-policy',
-    cveIds: [],
-    confidence: 'FIRM',
-    kevFlagged: false,
-    knownRansomwareUse: false,
-    epssScore: null,
-    epssPercentile: null,
-    mitreTechniqueId: 'T1189',
-    mitreTechniqueName: 'Drive-by Compromise',
-    mitreTacticId: 'TA0001',
-    mitreTacticName: 'Initial Access',
-    d3fendCountermeasures: [{ id: 'D3-ACH', name: 'Application Configuration Hardening' }],
-    cisControlId: '4.1',
-    iso27001ControlId: 'A.8.9',
-    iso27001ControlName: 'Configuration management',
-    fixfirstScore: 5.2,
-    fixfirstPriority: 'medium',
-    fixUrgency: 'soon',
-    status: 'OPEN',
-    firstSeen: '2025-03-01T10:00:00Z',
-    lastSeen: '2025-03-01T10:00:00Z',
-    fixedAt: null,
-    regressed: false,
-    occurrences: 1,
-    history: [{ at: '2025-03-01T10:00:00Z', actorKind: 'scanner', updatedBy: null, from: null, to: 'OPEN', note: null }],
-    ...over,
-  };
-}
-
-function data(findings: ReportFinding[], over: Partial<ReportData['scan']> = {}): ReportData {
-  const counts = { total: findings.length, critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const f of findings) counts[f.severity.toLowerCase() as 'critical']++;
-  const scan: ReportData['scan'] = {
-    id: '00000000-0000-4000-8000-0000000000aa',
-    target: 'http://127.0.0.66/',
-    targetType: 'URL',
-    profile: 'STANDARD',
-    mode: 'PASSIVE',
-    status: 'COMPLETED',
-    error: null,
-    triggeredBy: 'api',
-    createdAt: '2025-03-01T09:59:00Z',
-    startedAt: '2025-03-01T09:59:30Z',
-    completedAt: '2025-03-01T10:00:30Z',
-    findingsSummary: counts,
-    stats: { hosts: 1, hostsReachable: 1, requests: 12, probesRun: 9, probesFailed: 0, findings: findings.length, deadlineReached: false, budgetExhausted: false, durationMs: 60_000, errors: [] },
-    authorisation: null,
-    client: { id: 'c1', name: 'Acme', company: null, account: { id: 'a1', name: 'MSP' } },
-    ...over,
-  };
-  return {
-    scan,
-    findings,
-    checks: [
-      { id: 'headers.csp-missing', title: 'Content-Security-Policy missing', category: 'headers', mode: 'PASSIVE', profile: 'LIGHT' },
-      { id: 'tls.legacy-protocol', title: 'Weak TLS protocol', category: 'tls', mode: 'PASSIVE', profile: 'LIGHT' },
-    ],
-    history: [
-      { id: 'old', target: scan.target, status: 'COMPLETED', createdAt: '2025-02-01T00:00:00Z', completedAt: null, client: { id: 'c1' }, findingsSummary: { total: 3, critical: 1, high: 1, medium: 1, low: 0, info: 0 } },
-      { id: scan.id, target: scan.target, status: 'COMPLETED', createdAt: scan.createdAt, completedAt: null, client: { id: 'c1' }, findingsSummary: counts },
-    ],
-  };
-}
 
 const render = {
   executive: (d: ReportData) => renderReport(executiveView(d, 'A4')),
@@ -162,7 +85,9 @@ describe('report templates', () => {
     const top = exec.byId('top-risks')!;
     expect(attr(top.childNodes.find((c) => 'tagName' in c && c.tagName === 'li') as never, 'data-finding-id')).toBe(findings[7]!.id);
     expect(exec.textOf(exec.byId('overall-rating')!)).toBe('Critical');
-    expect(exec.text).toContain('And 90 more due within seven days');
+    // 100 are due this week. The top risks are the known-exploited one and the first four (equal
+    // scores), one of them due this week; five of the other 99 are listed and 94 counted.
+    expect(exec.text).toContain('And 94 more due within seven days');
     expect(safetyProblems(render.compliance(d).html)).toEqual([]);
   });
 
@@ -231,8 +156,10 @@ describe('signed report links', () => {
 
   it('grants are fresh for 60 seconds and cannot be forged', () => {
     const grants = new ReportGrantSigner(secret);
-    const header = grants.sign(cred, now);
-    expect(grants.verify(header, now + 30)).toEqual(cred);
+    const header = grants.sign({ cred, scanId: scan }, now);
+    expect(grants.verify(header, now + 30)).toEqual({ cred, scanId: scan });
+    // The scan is signed too: a grant cannot be moved to another scan.
+    expect(grants.verify(header.replace(scan, '0190a8e0-0000-7000-8000-000000000002'), now)).toBeNull();
     expect(grants.verify(header, now + 61)).toBeNull();
     expect(grants.verify(header.replace('key.', 'token.'), now)).toBeNull();
     expect(new ReportGrantSigner('y'.repeat(40)).verify(header, now)).toBeNull();
