@@ -33,7 +33,7 @@ export async function restBench(): Promise<void> {
     const created = await fetch(`${stack.restUrl}/api/v1/scans`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'http://127.0.0.1:9/' }),
+      body: JSON.stringify({ target: 'http://127.0.0.94:9/' }),
     });
     if (!created.ok) throw new Error(`creating the scan failed: ${created.status} ${await created.text()}`);
     const { id } = (await created.json()) as { id: string };

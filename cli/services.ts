@@ -11,6 +11,8 @@ export async function startService(kind: string, name?: string): Promise<{ close
       return (await import('../gateway/src/server.js')).startGateway();
     case 'worker':
       return (await import('../subgraphs/scans/src/worker/worker.js')).startWorker();
+    case 'scheduler':
+      return (await import('../subgraphs/scans/src/schedule/scheduler.service.js')).startSchedulerService();
     case 'rest':
       return (await import('../rest-adapter/src/server.js')).startRestAdapter();
     case 'subgraph':
@@ -27,6 +29,6 @@ export async function startService(kind: string, name?: string): Promise<{ close
           throw new Error(`unknown subgraph "${name ?? ''}"; one of: ${SUBGRAPHS.join(', ')}`);
       }
     default:
-      throw new Error(`unknown service "${kind}"; one of: gateway, subgraph <name>, worker, rest`);
+      throw new Error(`unknown service "${kind}"; one of: gateway, subgraph <name>, worker, scheduler, rest`);
   }
 }

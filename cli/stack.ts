@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { persistedSecret } from '../lib/auth/persisted-secret.js';
@@ -89,7 +88,9 @@ export class Stack {
           await orm.close();
         }
       }
-      const secret = process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('base64url');
+      // Alert channels' URLs and webhook secrets are encrypted under a key derived from this secret,
+      // so it survives restarts too (kept under the data directory) unless one is configured.
+      const secret = opts.env?.INTERNAL_TOKEN_SECRET ?? process.env.INTERNAL_TOKEN_SECRET ?? (await persistedSecret(opts.dataDir, 'internal-token-secret'));
       const ports: Record<string, number> = {};
       for (const name of SUBGRAPHS) ports[name] = opts.subgraphPorts?.[name] || (await freePort());
       const gatewayPort = opts.gatewayPort ?? (await freePort());
@@ -170,6 +171,14 @@ export class Stack {
   async startWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await freePort();
     const proc = this.spawn(`worker-${++this.workerCount}`, ['worker'], { WORKER_HEALTH_PORT: String(port), ...env });
+    await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 60_000, () => proc.child.exitCode === null);
+    return proc;
+  }
+
+  /** Starts a standalone scheduler (`npm run start:scheduler`) and waits until it is ready. */
+  async startScheduler(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const port = await freePort();
+    const proc = this.spawn(`scheduler-${port}`, ['scheduler'], { SCHEDULER_HEALTH_PORT: String(port), ...env });
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, 60_000, () => proc.child.exitCode === null);
     return proc;
   }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base of every domain error: a GraphQLError carrying `extensions.code`. */
@@ -70,5 +71,12 @@ export class QuotaExceededError extends DomainError {
     super('QUOTA_EXCEEDED', `Scan quota exceeded: ${quota.used} of ${quota.limit} used`, {
       quota: { limit: quota.limit, used: quota.used, period_end: quota.periodEnd?.toISOString() ?? null },
     });
+  }
+}
+
+/** A feature this deployment has not configured (e.g. billing without Stripe keys): `message` says what to set. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super('SERVICE_UNAVAILABLE', message, extensions);
   }
 }

@@ -27,6 +27,8 @@ export async function bootSubgraph<TContext extends object>(opts: {
   context(identity: Identity, em: EntityManager): TContext;
   ready?: () => Promise<boolean>;
   onClose?: () => Promise<void>;
+  /** Plain HTTP routes beside /graphql (see serveSubgraph). */
+  routes?: Parameters<typeof serveSubgraph>[0]['routes'];
 }): Promise<RunningServer> {
   const server = await serveSubgraph({
     name: opts.name,
@@ -37,6 +39,7 @@ export async function bootSubgraph<TContext extends object>(opts: {
     log: opts.log,
     context: (identity) => opts.context(identity, opts.orm.em.fork() as EntityManager),
     ready: async () => (await databaseReachable(opts.orm)) && (opts.ready ? await opts.ready() : true),
+    routes: opts.routes,
   });
   return {
     ...server,

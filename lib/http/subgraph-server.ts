@@ -27,6 +27,7 @@ const KNOWN_CODES = new Set([
   'CONFLICT',
   'QUOTA_EXCEEDED',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
@@ -62,6 +63,8 @@ export async function serveSubgraph<TContext extends object>(opts: {
   context(identity: Identity): Promise<TContext> | TContext;
   /** Dependencies reachable? (database...) for /readyz */
   ready(): Promise<boolean>;
+  /** Plain HTTP routes beside /graphql (billing's Stripe webhook), mounted before it with their own body parsers. */
+  routes?: (app: express.Express) => void;
 }): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -115,6 +118,7 @@ export async function serveSubgraph<TContext extends object>(opts: {
     const ok = await opts.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', service: opts.name });
   });
+  opts.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ForwardedForSigner } from '../../lib/auth/forwarded-for.js';
 import type { EdgeRateLimiter } from '../../lib/http/rate-limit.js';
 import type { Logger } from '../../lib/logger.js';
+import { BILLING_WEBHOOK_PATH, billingWebhookProxy } from './billing-webhook-proxy.js';
 import { docsRouter } from './docs.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GatewayClient } from './gateway-client.js';
@@ -28,6 +29,8 @@ export interface RestAppDeps {
   limiter: EdgeRateLimiter | null;
   /** Verifies signed report links (Scan.reportUrl); absent: report routes take API keys only. */
   reportLinks?: ReportLinkAccess;
+  /** The billing subgraph's webhook, relayed raw at POST /billing/webhook (absent: not served). */
+  billingWebhookUrl?: string;
   log: Logger;
 }
 
@@ -62,6 +65,8 @@ export function buildRestApp(deps: RestAppDeps): Express {
     res.status(ok ? 200 : 503).json(ok ? { status: 'ok' } : { error: 'service_unavailable', gateway, database });
   });
   app.use(docsRouter(deps.specYaml));
+  // Stripe's webhook: relayed byte for byte to billing (its signature covers the raw body).
+  if (deps.billingWebhookUrl) app.post(BILLING_WEBHOOK_PATH, ...billingWebhookProxy(deps.billingWebhookUrl, deps.log));
 
   const json = express.json({ limit: deps.maxBodyBytes, type: () => true, strict: true });
   const api = express.Router();

@@ -3,6 +3,7 @@ import { trustProxyEnv } from '../../lib/auth/auth-env.js';
 import { count, databaseUrl, internalSecret, logLevel, port } from '../../lib/config/env.js';
 import { rateLimitEnv } from '../../lib/http/rate-limit.js';
 import { pdfEnv } from './reports/pdf-env.js';
+import { billingWebhookEnv } from './billing-webhook-proxy.js';
 
 
 /**
@@ -37,5 +38,6 @@ export const restEnv = z
   .merge(trustProxyEnv)
   .merge(idempotencyEnv)
   .merge(rateLimitEnv)
-  .merge(pdfEnv);
+  .merge(pdfEnv)
+  .merge(billingWebhookEnv);
 export type RestEnv = z.infer<typeof restEnv>;

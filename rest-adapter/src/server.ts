@@ -8,6 +8,7 @@ import type { RunningServer } from '../../lib/http/subgraph-server.js';
 import { EdgeRateLimiter } from '../../lib/http/rate-limit.js';
 import { createLogger } from '../../lib/logger.js';
 import { buildRestApp } from './app.js';
+import { billingWebhookUrlOf } from './billing-webhook-proxy.js';
 import { restEnv, type RestEnv } from './env.js';
 import { GatewayClient } from './gateway-client.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -76,6 +77,7 @@ export async function startRestAdapter(env: RestEnv = parseEnv(restEnv), opts: R
     trustProxy: env.TRUST_PROXY,
     limiter,
     reportLinks: new ReportLinkAccess(env.INTERNAL_TOKEN_SECRET),
+    billingWebhookUrl: billingWebhookUrlOf(env),
     log,
   });
   server.on('request', app);

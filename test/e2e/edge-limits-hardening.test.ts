@@ -103,7 +103,7 @@ describe('GraphQL hardening and scopes at the gateway', () => {
   it('refuses createScan to a key without scans:write, naming the scope, while it still reads scans', async () => {
     const count = async () => (await gql(t.stack.gatewayUrl, `{ scans(first: 100) { edges { node { id } } } }`, {}, auth())).data!.scans.edges.length;
     const before = await count();
-    const refused = await gql(t.stack.gatewayUrl, CREATE, { i: { target: 'http://127.0.0.1:9/', targetType: 'URL' } }, { 'x-api-key': readOnly });
+    const refused = await gql(t.stack.gatewayUrl, CREATE, { i: { target: 'http://127.0.0.92:9/', targetType: 'URL' } }, { 'x-api-key': readOnly });
     expect(refused.data ?? null).toBeNull();
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', missing_scopes: ['scans:write'] });
     expect(refused.errors![0]!.message).toMatch(/scans:write.*createScan/);

@@ -8,6 +8,7 @@ import { ALL_SECURITY_HEADERS, startLabTarget, type LabTarget } from '../lab/lab
 import { collect, eventually, gql, wsClient } from '../support/graphql.js';
 import { matrixCases, type MatrixCase, type ResourceKind } from '../support/isolation-matrix.js';
 import { restClient } from '../support/rest.js';
+import { startFakeStripe, stripeTestEnv, type FakeStripe } from '../support/fake-stripe.js';
 import { ROUTES } from '../../rest-adapter/src/routes-table.js';
 import { startTestStack, type TestStack } from './stack.js';
 
@@ -29,6 +30,7 @@ const REFUSALS = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT', 'UNAUTHENT
 describe('isolation matrix: every root field of the public schema, against another tenant’s ids', () => {
   let t: TestStack;
   let lab: LabTarget;
+  let stripe: FakeStripe;
   let sdl: string;
   const scenarios: { name: string; attacker: string; admin: string; victim: Victim }[] = [];
 
@@ -73,12 +75,30 @@ describe('isolation matrix: every root field of the public schema, against anoth
       expect(d.errors).toBeUndefined();
       ids.domain = d.data!.addDomain.id;
     }
+    if (fields.has('scheduleScan')) {
+      const sc = await call(adminKey, `mutation($i: ScheduleScanInput!) { scheduleScan(input: $i) { id } }`, {
+        i: { target: `${lab.url}${tag}-scheduled`, targetType: 'URL', frequency: 'WEEKLY', clientId },
+      });
+      expect(sc.errors).toBeUndefined();
+      ids.schedule = sc.data!.scheduleScan.id;
+    }
+    if (fields.has('configureAlerts')) {
+      // A webhook channel (to a closed loopback port: its deliveries fail, nothing leaves the machine) and one delivery.
+      const ch = await call(adminKey, `mutation($i: ConfigureAlertsInput!) { configureAlerts(input: $i) { channels { id } } }`, { i: { clientId, webhookUrl: `https://127.0.0.93:9/${tag}` } });
+      expect(ch.errors).toBeUndefined();
+      ids.alertChannel = ch.data!.configureAlerts.channels[0].id;
+      const sent = await call(adminKey, `mutation($id: ID!) { testAlert(channelId: $id) { id } }`, { id: ids.alertChannel });
+      expect(sent.errors).toBeUndefined();
+      ids.alertDelivery = sent.data!.testAlert.id;
+    }
     const name = (await call(key, `query($id: ID!) { client(id: $id) { name } }`, { id: clientId })).data!.client.name;
     return { key, ids, markers: [tag, name, ...Object.values(ids)] };
   }
 
   beforeAll(async () => {
-    t = await startTestStack('isolation-matrix', { workers: 1 });
+    // Billing configured against a local Stripe, so createCheckoutSession and POST /billing/checkout run for real.
+    stripe = await startFakeStripe('127.0.0.83');
+    t = await startTestStack('isolation-matrix', { workers: 1, env: stripeTestEnv(stripe.url) });
     lab = await startLabTarget({ headers: { ...ALL_SECURITY_HEADERS, server: 'isolation/1.0' } });
     sdl = await readFile(path.join(REPO_ROOT, 'schema', 'public.graphql'), 'utf8');
     const msp = await seedTenant(t.databaseUrl);
@@ -94,6 +114,7 @@ describe('isolation matrix: every root field of the public schema, against anoth
   afterAll(async () => {
     await lab?.close();
     await t?.stop();
+    await stripe?.close();
   });
 
   it('yields not-found or nothing, and never a byte of the victim’s data, for every query, mutation and subscription', async () => {
@@ -134,7 +155,7 @@ describe('isolation matrix: every root field of the public schema, against anoth
         }
         const headers: Record<string, string> = route.auth === 'v1' ? { authorization: `Bearer ${s.attacker}` } : { 'x-api-key': s.attacker };
         // The documents' example bodies, aimed at a closed loopback port: nothing leaves the machine.
-        const body = route.requestExample && typeof route.requestExample === 'object' ? { ...(route.requestExample as object), target: 'http://127.0.0.1:9/' } : undefined;
+        const body = route.requestExample && typeof route.requestExample === 'object' ? { ...(route.requestExample as object), target: 'http://127.0.0.93:9/' } : undefined;
         const res = await rest.request(route.method, path, { headers, ...(body && route.method !== 'get' ? { body } : {}) });
         const leaked = s.victim.markers.filter((m) => res.text.includes(m));
         if (leaked.length) failures.push(`${s.name}: ${route.method.toUpperCase()} ${route.path}: the answer contains the victim's ${leaked.join(', ')}`);

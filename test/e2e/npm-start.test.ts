@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,8 +77,15 @@ describe('npm start', () => {
     expect(first.output()).toContain('Data kept');
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
+    // The internal secret (alert channels are encrypted under a key derived from it) is kept too.
+    const secretFile = path.join(dataDir, 'internal-token-secret');
+    const internalSecret = readFileSync(secretFile, 'utf8');
+    expect(internalSecret.trim().length).toBeGreaterThanOrEqual(32);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+
     // Warm start: same data, no bootstrap key needed any more, the old key still works.
     const second = await start(dataDir, ports);
+    expect(readFileSync(secretFile, 'utf8')).toBe(internalSecret);
     expect(second.output()).not.toContain('Operator API key (shown once');
     const again = await gql(url, `{ me { account { name } } }`, {}, { 'x-api-key': key });
     expect(again.data).toMatchObject({ me: { account: { name: 'Operator' } } });

@@ -194,6 +194,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Stripe checkout session
+         * @description Create a Stripe checkout session for a subscription. Returns a checkout URL — redirect the user to this URL to complete payment. Tier activates automatically on payment (Stripe reports it to POST /billing/webhook; GET /clients/me then shows the tier and the paid billing period). Needs the billing:admin scope, which client tokens alone never hold: the account pays. Without Stripe settings on the deployment: 503 service_unavailable naming STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET. A client that already has an active subscription is 409 conflict; a client_id of another account is 404 not_found.
+         *
+         *     GraphQL: `CreateCheckoutSession` (rest-adapter/operations/).
+         */
+        post: operations["fixfirstCreateCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scans/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule recurring scan
+         * @description Schedule a scan to run automatically at a regular interval. Frequencies: daily | weekly | monthly. Scheduled scans are authorised automatically: each run is queued without a further request, as a passive scan like POST /scan, recorded with `triggered_by: "schedule"`. Runs happen at 03:00 in `time_zone` (UTC by default): daily every day, weekly on Mondays, monthly on the 1st; across daylight-saving changes a run is neither skipped nor doubled. Each run counts against the client's scan quota when it starts; a run over quota is recorded as skipped with the reason (GraphQL `schedules { runs }`), never dropped silently. A client_id of another tenant is 404 not_found. Active (probing) schedules, cron expressions, other times and pausing are available through GraphQL (`scheduleScan`, `pauseSchedule`).
+         *
+         *     GraphQL: `ScheduleScan` (rest-adapter/operations/).
+         */
+        post: operations["fixfirstScheduleScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/configure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Configure Slack / Teams / email alerts
+         * @description Configure webhook alerts for KEV findings and critical vulnerabilities. Fix First fires instant Slack or Teams messages when CISA KEV findings are detected: one message per scan listing every matching finding, with a signed link to the report (it acts for the credential that configured the channel, so revoking that credential stops the links). Channels named here are created or replaced (one per type per client); rules given apply to each of them. Webhook URLs must be https (unless the operator allows http) and reach an address the platform's scan policy allows: otherwise 400 invalid_input naming the field. Needs clients:admin; a client the caller cannot see is 404. Generic webhooks (`webhook_url`) are signed: each POST carries `X-Fixfirst-Timestamp: <unix seconds>` and `X-Fixfirst-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. Verify by recomputing the HMAC over the raw request body with the secret returned once here, comparing in constant time, and refusing timestamps more than 5 minutes old. Node: `const ok = crypto.timingSafeEqual(Buffer.from(sig), Buffer.from("v1=" + crypto.createHmac("sha256", secret).update(ts + "." + rawBody).digest("hex")))`.
+         *
+         *     GraphQL: `ConfigureAlerts` (rest-adapter/operations/).
+         */
+        post: operations["fixfirstConfigureAlerts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scans": {
         parameters: {
             query?: never;
@@ -262,6 +328,34 @@ export interface paths {
         get: operations["v1ListFindings"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook (give this URL to Stripe)
+         * @description Where Stripe delivers billing events: register `https://<your REST host>/billing/webhook` as a webhook endpoint in the Stripe dashboard and set its signing secret as STRIPE_WEBHOOK_SECRET.
+         *
+         *     No API key: the `Stripe-Signature` header over the raw body is the authentication (a missing, wrong or too old signature is `400 invalid_input` and changes nothing).
+         *
+         *     Acts on `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): the paid tier activates for the client named in the session; `customer.subscription.updated`: the tier follows the subscription's price (STRIPE_PRICE_*), active / trialing / past_due keep it, canceled / unpaid / incomplete_expired / paused fall back to trial; `customer.subscription.deleted`: back to trial. The paid period (current_period_start/end) becomes the client's billing period.
+         *
+         *     Idempotent: each Stripe event id is processed once (a redelivery answers `outcome: duplicate`); an event older than the last one applied to the same subscription answers `outcome: stale` and changes nothing. Other event types answer 200 `outcome: ignored`.
+         *
+         *     Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET on the deployment: `503 service_unavailable`.
+         */
+        post: operations["stripeWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1728,6 +1822,572 @@ export interface operations {
             };
         };
     };
+    fixfirstCreateCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried POST safe: the same key and request within 24 h returns the first answer; another request with it is 409.
+                 * @example 5f0c2a9e-4d7b-4c55-9f1e-2b7c1d3e8a90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tier": "professional",
+                 *       "email": "user@company.com",
+                 *       "name": "John Smith"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description starter | professional | enterprise.
+                     * @enum {string}
+                     */
+                    tier: "starter" | "professional" | "enterprise";
+                    /**
+                     * Format: email
+                     * @description The payer's email: Checkout pre-fills it and Stripe sends receipts there.
+                     */
+                    email: string;
+                    /** @description Who is buying (kept in the session's metadata). */
+                    name?: string | null;
+                    /** @description Extension: the client the plan is for. Leave it out with a client's credential (its client JWT as Authorization: Bearer beside x-api-key, or a key limited to the client); an account-wide key alone must name it. */
+                    client_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The session: send the user to checkout_url. */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window that binds now. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_a1b2c3",
+                     *       "session_id": "cs_test_a1b2c3",
+                     *       "expires_at": "2026-05-08T10:00:00Z",
+                     *       "tier": "professional",
+                     *       "client_id": "uuid"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Stripe's payment page: redirect the user here. */
+                        checkout_url: string;
+                        /** @description Stripe's Checkout Session id (cs_...). */
+                        session_id: string;
+                        /**
+                         * Format: date-time
+                         * @description When the payment page stops working.
+                         */
+                        expires_at: string;
+                        /** @enum {string} */
+                        tier: "starter" | "professional" | "enterprise";
+                        /** @description The client the tier activates for. */
+                        client_id: string;
+                    };
+                };
+            };
+            /** @description `invalid_input`: The request is malformed; `issues` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_input"];
+                };
+            };
+            /** @description `invalid_token`: Missing, malformed, unknown, expired or revoked credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_token"];
+                };
+            };
+            /** @description `forbidden`: The credential may not do this (scope, plan, active scan without proof or authorisation). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_forbidden"];
+                };
+            };
+            /** @description `not_found`: No such resource for this caller (another tenant's ids are not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_not_found"];
+                };
+            };
+            /** @description `conflict`: The resource is not in a state that allows it, or an Idempotency-Key was reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_conflict"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_payload_too_large"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this credential; retry after the given seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying (rate_limited). */
+                    "Retry-After"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_rate_limited"];
+                };
+            };
+            /** @description `internal_error`: Something failed on our side; nothing about it is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_service_unavailable"];
+                };
+            };
+        };
+    };
+    fixfirstScheduleScan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried POST safe: the same key and request within 24 h returns the first answer; another request with it is 409.
+                 * @example 5f0c2a9e-4d7b-4c55-9f1e-2b7c1d3e8a90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "client_id": "uuid",
+                 *       "target": "company.com",
+                 *       "target_type": "domain",
+                 *       "scan_profile": "standard",
+                 *       "frequency": "weekly"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The client's id (UUID) the scans are for; default: the credential's client (client JWT or client key), or the account's default client. An id naming no client of the caller is 404 not_found. */
+                    client_id?: string | null;
+                    /** @description IP, domain, URL, or CIDR. */
+                    target: string;
+                    /** @description ip | domain | url | cidr; inferred from `target` when left out. */
+                    target_type?: ("ip" | "domain" | "url" | "cidr") | null;
+                    /** @description light | standard | aggressive; default standard. */
+                    scan_profile?: ("light" | "standard" | "aggressive") | null;
+                    /**
+                     * @description daily | weekly | monthly.
+                     * @enum {string}
+                     */
+                    frequency: "daily" | "weekly" | "monthly";
+                    /** @description Extension: IANA time zone the runs follow (e.g. Europe/London); default UTC. */
+                    time_zone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule, with its first run time. */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window that binds now. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schedule_id": "0190f3c2-...",
+                     *       "client_id": "uuid",
+                     *       "target": "company.com",
+                     *       "target_type": "domain",
+                     *       "scan_profile": "standard",
+                     *       "frequency": "weekly",
+                     *       "time_zone": "UTC",
+                     *       "time_of_day": "03:00",
+                     *       "next_run_at": "2026-05-11T03:00:00.000Z",
+                     *       "status": "active"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The schedule id (UUID). */
+                        schedule_id: string;
+                        client_id: string;
+                        /** @description The target as the platform normalised it. */
+                        target: string;
+                        /** @enum {string} */
+                        target_type: "ip" | "domain" | "url" | "cidr";
+                        /** @enum {string} */
+                        scan_profile: "light" | "standard" | "aggressive";
+                        /** @enum {string} */
+                        frequency: "daily" | "weekly" | "monthly";
+                        time_zone: string;
+                        /** @description Local time of each run, HH:MM (03:00: a time every day has exactly once across daylight-saving changes). */
+                        time_of_day: string;
+                        /**
+                         * Format: date-time
+                         * @description When the first run starts.
+                         */
+                        next_run_at: string;
+                        /** @enum {string} */
+                        status: "active" | "paused";
+                    };
+                };
+            };
+            /** @description `invalid_input`: The request is malformed; `issues` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_input"];
+                };
+            };
+            /** @description `invalid_token`: Missing, malformed, unknown, expired or revoked credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_token"];
+                };
+            };
+            /** @description `forbidden`: The credential may not do this (scope, plan, active scan without proof or authorisation). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_forbidden"];
+                };
+            };
+            /** @description `not_found`: No such resource for this caller (another tenant's ids are not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_not_found"];
+                };
+            };
+            /** @description `conflict`: The resource is not in a state that allows it, or an Idempotency-Key was reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_conflict"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_payload_too_large"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this credential; retry after the given seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying (rate_limited). */
+                    "Retry-After"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_rate_limited"];
+                };
+            };
+            /** @description `internal_error`: Something failed on our side; nothing about it is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_service_unavailable"];
+                };
+            };
+        };
+    };
+    fixfirstConfigureAlerts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried POST safe: the same key and request within 24 h returns the first answer; another request with it is 409.
+                 * @example 5f0c2a9e-4d7b-4c55-9f1e-2b7c1d3e8a90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "client_id": "0190f3c2-7d4e-7a1b-9c3d-2e5f6a7b8c9d",
+                 *       "slack_webhook": "https://hooks.slack.com/...",
+                 *       "teams_webhook": "https://outlook.office.com/...",
+                 *       "kev_alerts": true,
+                 *       "critical_alerts": true,
+                 *       "high_alerts": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The client whose alerts these are.
+                     */
+                    client_id: string;
+                    /** @description A Slack incoming webhook URL (Block Kit messages). */
+                    slack_webhook?: string | null;
+                    /** @description A Microsoft Teams incoming webhook URL (Adaptive Card messages). */
+                    teams_webhook?: string | null;
+                    /** @description Extension: one address or a list (1-20), sent through the deployment's SMTP relay. */
+                    email?: (string | string[]) | null;
+                    /** @description Extension: a generic webhook URL receiving signed JSON (its secret is returned once). */
+                    webhook_url?: string | null;
+                    /** @description Findings in CISA KEV when a scan ends (new channel: true). */
+                    kev_alerts?: boolean | null;
+                    /** @description CRITICAL findings when a scan ends (new channel: true). */
+                    critical_alerts?: boolean | null;
+                    /** @description HIGH findings when a scan ends (new channel: false). */
+                    high_alerts?: boolean | null;
+                    /** @description Extension: findings first seen on the client (new channel: false). */
+                    new_finding?: boolean | null;
+                    /** @description Extension: findings back after being fixed (new channel: false). */
+                    regression?: boolean | null;
+                    /** @description Extension: failed scans (new channel: false). */
+                    scan_failed?: boolean | null;
+                    /** @description Extension: open findings newly in CISA KEV after a feed update (new channel: as kev_alerts). */
+                    kev_after_feed_update?: boolean | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The client's channels after the change, and a new generic webhook's secret (once). */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the window that binds now. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "uuid",
+                     *       "channels": [
+                     *         {
+                     *           "id": "uuid",
+                     *           "type": "slack",
+                     *           "destination": "https://hooks.slack.com/…",
+                     *           "enabled": true,
+                     *           "rules": {
+                     *             "kev_alerts": true,
+                     *             "critical_alerts": true,
+                     *             "high_alerts": false,
+                     *             "new_finding": false,
+                     *             "regression": false,
+                     *             "scan_failed": false,
+                     *             "kev_after_feed_update": true
+                     *           },
+                     *           "created_at": "2026-05-08T10:12:00Z"
+                     *         }
+                     *       ],
+                     *       "webhook_secret": null
+                     *     }
+                     */
+                    "application/json": {
+                        client_id: string;
+                        channels: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "slack" | "teams" | "email" | "webhook";
+                            /** @description Scheme and host of the URL (the full URL is stored encrypted and never shown again), or the email recipients. */
+                            destination: string;
+                            enabled: boolean;
+                            rules: {
+                                kev_alerts: boolean;
+                                critical_alerts: boolean;
+                                high_alerts: boolean;
+                                new_finding: boolean;
+                                regression: boolean;
+                                scan_failed: boolean;
+                                kev_after_feed_update: boolean;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        /** @description Only when this call created the generic webhook channel: its signing secret, shown once — store it now. */
+                        webhook_secret: string | null;
+                    };
+                };
+            };
+            /** @description `invalid_input`: The request is malformed; `issues` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_input"];
+                };
+            };
+            /** @description `invalid_token`: Missing, malformed, unknown, expired or revoked credential. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_token"];
+                };
+            };
+            /** @description `forbidden`: The credential may not do this (scope, plan, active scan without proof or authorisation). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_forbidden"];
+                };
+            };
+            /** @description `not_found`: No such resource for this caller (another tenant's ids are not found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_not_found"];
+                };
+            };
+            /** @description `conflict`: The resource is not in a state that allows it, or an Idempotency-Key was reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_conflict"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_payload_too_large"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this credential; retry after the given seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying (rate_limited). */
+                    "Retry-After"?: number;
+                    /** @description Every window, e.g. `10;w=1, 60;w=60`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_rate_limited"];
+                };
+            };
+            /** @description `internal_error`: Something failed on our side; nothing about it is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_service_unavailable"];
+                };
+            };
+        };
+    };
     v1ListScans: {
         parameters: {
             query?: {
@@ -2347,6 +3007,89 @@ export interface operations {
                 };
             };
             /** @description `service_unavailable`: A dependency is unavailable or not configured; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_service_unavailable"];
+                };
+            };
+        };
+    };
+    stripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Set by Stripe: `t=<timestamp>,v1=<HMAC-SHA256 of "<timestamp>.<raw body>">`. */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    type: string;
+                    created?: number;
+                    data?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Received (processed, or deliberately not acted on). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": true,
+                     *       "event_id": "evt_1Q2w3E",
+                     *       "type": "checkout.session.completed",
+                     *       "outcome": "applied"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        received: true;
+                        event_id: string;
+                        type: string;
+                        /** @enum {string} */
+                        outcome: "applied" | "duplicate" | "stale" | "ignored";
+                    };
+                };
+            };
+            /** @description `invalid_input`: the Stripe-Signature is missing or does not verify. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_invalid_input"];
+                };
+            };
+            /** @description `payload_too_large`: larger than any Stripe event. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_payload_too_large"];
+                };
+            };
+            /** @description `internal_error`: processing failed; Stripe delivers the event again. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_internal_error"];
+                };
+            };
+            /** @description `service_unavailable`: billing is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET) or unreachable. */
             503: {
                 headers: {
                     [name: string]: unknown;

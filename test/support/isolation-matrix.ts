@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 
 /** The kinds of a tenant's resources an id can name. */
-export type ResourceKind = 'scan' | 'finding' | 'client' | 'apiKey' | 'domain' | 'attestation' | 'clientToken';
+export type ResourceKind = 'scan' | 'finding' | 'client' | 'apiKey' | 'domain' | 'attestation' | 'clientToken' | 'alertChannel' | 'alertDelivery' | 'schedule';
 
 /**
  * Which resource each ID argument or input field names. `<rootField>.<arg>` first, then
@@ -38,11 +38,17 @@ export const ID_KINDS: Record<string, ResourceKind> = {
   'verifyDomain.id': 'domain',
   'removeDomain.id': 'domain',
   'revokeAttestation.id': 'attestation',
+  'schedule.id': 'schedule',
+  'updateSchedule.id': 'schedule',
+  'pauseSchedule.id': 'schedule',
+  'deleteSchedule.id': 'schedule',
   'RemediateFindingInput.id': 'finding',
   scanId: 'scan',
   clientId: 'client',
   findingId: 'finding',
   domainId: 'domain',
+  channelId: 'alertChannel',
+  deliveryId: 'alertDelivery',
 };
 
 export interface MatrixCase {

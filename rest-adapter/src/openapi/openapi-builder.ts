@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, type ResponseObject, type ResponsesObject, type SchemaObject, type SecurityRequirementObject } from 'openapi3-ts/oas31';
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, type PathItemObject, type ResponseObject, type ResponsesObject, type SchemaObject, type SecurityRequirementObject } from 'openapi3-ts/oas31';
 import { REPO_ROOT } from '../../../lib/paths.js';
 import { REST_ERRORS, type RestErrorName } from '../errors.js';
 import { effectiveErrors } from '../route-errors.js';
@@ -8,6 +8,7 @@ import type { Dialect, RouteDef } from '../route.js';
 import { API_DESCRIPTION, DIALECT_TAGS, IDEMPOTENCY_KEY_PARAMETER, RATE_LIMIT_HEADERS, SECURITY_SCHEMES } from './spec-text.js';
 import { ERROR_EXAMPLES, ERROR_NAMES, errorSchema, errorSchemaName } from './error-schemas.js';
 import { SchemaConverter } from './json-schema.js';
+import { RELAYED_PATHS } from './billing-webhook-spec.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -16,7 +17,7 @@ const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), '
  * handlers: paths, parameters, bodies, success answers and every error a route can answer
  * (route-errors.ts). Deterministic, so the committed rest-adapter/openapi.yaml can be checked.
  */
-export function buildOpenApiDocument(routes: readonly RouteDef[]): OpenAPIObject {
+export function buildOpenApiDocument(routes: readonly RouteDef[], relayed: Record<string, PathItemObject> = RELAYED_PATHS): OpenAPIObject {
   const schemas = new SchemaConverter();
   const builder = OpenApiBuilder.create()
     .addOpenApiVersion('3.1.0')
@@ -39,6 +40,11 @@ export function buildOpenApiDocument(routes: readonly RouteDef[]): OpenAPIObject
     paths.set(route.path, item);
   }
   for (const [p, item] of paths) builder.addPath(p, item);
+  // Paths relayed raw rather than mapped onto GraphQL (Stripe's webhook).
+  for (const [p, item] of Object.entries(relayed)) {
+    if (paths.has(p)) throw new Error(`${p} is both a route and a relayed path`);
+    builder.addPath(p, item);
+  }
   for (const [name, schema] of Object.entries(schemas.components).sort(([a], [b]) => a.localeCompare(b))) builder.addSchema(name, schema);
   for (const [name, description] of tags) builder.addTag({ name, description });
   return builder.getSpec();

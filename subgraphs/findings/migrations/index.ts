@@ -1,3 +1,4 @@
+import { Migration20261124220908 } from './Migration20261124220908.js';
 import { Migration20261124194608 } from './Migration20261124194608.js';
 import { Migration20261124185832 } from './Migration20261124185832.js';
 import { Migration20261124184918 } from './Migration20261124184918.js';
@@ -16,4 +17,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261124184918', class: Migration20261124184918 },
   { name: 'Migration20261124185832', class: Migration20261124185832 },
   { name: 'Migration20261124194608', class: Migration20261124194608 },
+  { name: 'Migration20261124220908', class: Migration20261124220908 },
 ];

@@ -8,6 +8,7 @@ import { FindingStateLoader } from './finding/finding-lifecycle.resolver.js';
 import { FindingStateRepository } from './finding/finding-state.repository.js';
 import { FindingService } from './finding/finding.service.js';
 import { EnrichmentService } from './intel/enrichment.service.js';
+import { AlertService, type AlertDeps } from './alert/alert.service.js';
 
 /** What the findings subgraph's contexts share for the life of the process. */
 export interface FindingsServices {
@@ -17,6 +18,8 @@ export interface FindingsServices {
   slaDays: Readonly<SlaDays>;
   /** The clients module, to tell a foreign client id from one of the caller's. */
   clients(tenant: Tenant): ClientService;
+  /** Alert settings and the queue testAlert / redeliverAlert send to. */
+  alerts: AlertDeps;
 }
 
 /** Per-request context of the findings subgraph (per subscription, for subscriptions). */
@@ -41,6 +44,11 @@ export class FindingsContext {
    * Starts over with an empty identity map: a subscription keeps one context for its whole life,
    * and each event it delivers must show the finding as it is now, not as first loaded.
    */
+  /** Alert channels and deliveries of the caller (built on first use: most requests need none). */
+  alerts(): AlertService {
+    return new AlertService(this.em, this.identity, this.services.alerts, this.services.clients(this.tenant));
+  }
+
   renew(): void {
     this.em = this.rootEm.fork();
     this.findings = new FindingService(this.em, this.tenant);

@@ -7,13 +7,14 @@ import { FindingLifecycleResolver } from './finding/finding-lifecycle.resolver.j
 import { FindingMetricsResolver } from './finding/finding-metrics.resolver.js';
 import { FindingResolver } from './finding/finding.resolver.js';
 import { IntelResolver } from './intel/intel.resolver.js';
+import { AlertResolver } from './alert/alert.resolver.js';
 import { ScanFindingsResolver } from './scan/scan-findings.resolver.js';
 import { ScanFindingsType } from './scan/scan-findings.type.js';
 
 /** The findings subgraph: Finding, the findings list and, on Scan, findings and findingsSummary. */
 export function buildFindingsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema({
-    resolvers: [FindingResolver, FindingEnrichmentResolver, FindingLifecycleResolver, ScanFindingsResolver, IntelResolver, FindingChangeResolver, FindingMetricsResolver],
+    resolvers: [FindingResolver, FindingEnrichmentResolver, FindingLifecycleResolver, ScanFindingsResolver, IntelResolver, FindingChangeResolver, FindingMetricsResolver, AlertResolver],
     // Entity extensions are reached only through _entities, so they must be named here.
     orphanedTypes: [ScanFindingsType],
     references: {

@@ -10,10 +10,12 @@ import { FindingsContext, type FindingsServices } from './context.js';
 import { findingSlaEnv } from './finding/finding-metrics.service.js';
 import { FINDING_CHANGES_CHANNEL } from './finding/finding-score.repository.js';
 import { findingsDb } from './module.js';
+import { alertEnv, alertSettings } from './alert/alert.env.js';
+import { openAlertSender } from './alert/alert-queue.js';
 import { buildFindingsSchema } from './schema.js';
 
 /** Configuration of the findings subgraph. */
-export const findingsEnv = commonEnv.merge(findingSlaEnv).extend({ FINDINGS_PORT: port(4002) });
+export const findingsEnv = commonEnv.merge(findingSlaEnv).merge(alertEnv).extend({ FINDINGS_PORT: port(4002) });
 
 export async function startFindingsSubgraph(env: z.infer<typeof findingsEnv> = parseEnv(findingsEnv)): Promise<RunningServer> {
   const log = createLogger('findings', env.LOG_LEVEL);
@@ -22,7 +24,14 @@ export async function startFindingsSubgraph(env: z.infer<typeof findingsEnv> = p
   const clientsOrm = await openModule(clientsDb, env.DATABASE_URL, { migrate: false, poolMax: 5, log });
   const changes = new NotifyBus(env.DATABASE_URL, FINDING_CHANGES_CHANNEL, log);
   await changes.start();
-  const services: FindingsServices = { changes, slaDays: env.FINDING_SLA_DAYS, clients: (tenant) => new ClientService(clientsOrm.em.fork(), tenant) };
+  const settings = alertSettings(env);
+  const alertQueue = await openAlertSender(env.DATABASE_URL, settings, log);
+  const services: FindingsServices = {
+    changes,
+    slaDays: env.FINDING_SLA_DAYS,
+    clients: (tenant) => new ClientService(clientsOrm.em.fork(), tenant),
+    alerts: { settings, queue: alertQueue },
+  };
   return bootSubgraph({
     name: 'findings',
     orm,
@@ -35,6 +44,7 @@ export async function startFindingsSubgraph(env: z.infer<typeof findingsEnv> = p
     ready: () => changes.ready(),
     onClose: async () => {
       await changes.close();
+      await alertQueue.stop({ graceful: true, timeout: 5_000 });
       await clientsOrm.close();
     },
   });

@@ -4,11 +4,13 @@ import type { OwnershipConfig } from './ownership/ownership.env.js';
 import { OwnershipService } from './ownership/ownership.service.js';
 import type { ReportLinks } from './scan/scan-report-url.resolver.js';
 import { ScanService, type ScanDeps } from './scan/scan.service.js';
+import { ScheduleService } from './schedule/schedule.service.js';
 
 /** Per-request context of the scans subgraph. */
 export class ScansContext {
   readonly scans: ScanService;
   readonly ownership: OwnershipService;
+  readonly schedules: ScheduleService;
   readonly ownershipConfig: OwnershipConfig;
 
   constructor(
@@ -20,6 +22,7 @@ export class ScansContext {
   ) {
     this.scans = new ScanService(identity, deps);
     this.ownership = new OwnershipService(identity, deps);
+    this.schedules = new ScheduleService(identity, deps);
     this.ownershipConfig = deps.ownership;
   }
 }

@@ -4,10 +4,11 @@ import { ScanAuthorisationEntity } from './ownership/scan-authorisation.entity.j
 import { TargetAttestationEntity } from './ownership/target-attestation.entity.js';
 import { TargetDomainEntity } from './ownership/target-domain.entity.js';
 import { ScanEntity, ScanEventEntity } from './scan/scan.entity.js';
+import { ScheduleEntity, ScheduleRunEntity, SchedulerInstanceEntity } from './schedule/schedule.entity.js';
 
 /** The scans module's slice of the database. */
 export const scansDb: ModuleDbSpec = {
   schema: 'scans',
-  entities: [ScanEntity, ScanEventEntity, TargetDomainEntity, TargetAttestationEntity, ScanAuthorisationEntity],
+  entities: [ScanEntity, ScanEventEntity, TargetDomainEntity, TargetAttestationEntity, ScanAuthorisationEntity, ScheduleEntity, ScheduleRunEntity, SchedulerInstanceEntity],
   migrations,
 };

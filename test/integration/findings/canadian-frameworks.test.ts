@@ -22,6 +22,11 @@ const unusedServices: FindingsServices = {
     throw new Error('reading findings must not look clients up');
   },
   slaDays: DEFAULT_SLA_DAYS,
+  alerts: new Proxy({} as FindingsServices['alerts'], {
+    get: () => {
+      throw new Error('reading findings must not use alerts');
+    },
+  }),
 };
 
 type Control = { id: string; name: string };

@@ -32,6 +32,11 @@ const unusedServices: FindingsServices = {
     throw new Error('findingMetrics must not look clients up');
   },
   slaDays: DEFAULT_SLA_DAYS,
+  alerts: new Proxy({} as FindingsServices['alerts'], {
+    get: () => {
+      throw new Error('findingMetrics must not use alerts');
+    },
+  }),
 };
 
 const identityOf = (accountId: string, clientId: string | null = null): Identity => ({ accountId, clientId, scopes: [...SCOPES], credentialId: uuidv7(), credentialHash: 'x' });

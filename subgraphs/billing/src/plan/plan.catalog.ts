@@ -30,9 +30,28 @@ export function planCatalog(overrides: Partial<Record<Tier, number | null>> = {}
   ];
 }
 
-/** The quota window containing `now` for a plan: [start, end), end null for lifetime quotas. */
-export function quotaWindow(plan: PlanSpec, subscribedAt: Date, now: Date): { start: Date; end: Date | null } {
-  if (plan.period === 'total') return { start: subscribedAt, end: null };
+/** What a quota window is counted from: the plan row's start and, for a paying client, its paid period. */
+export interface PlanDates {
+  subscribedAt: Date;
+  periodStart?: Date | null;
+  periodEnd?: Date | null;
+}
+
+/**
+ * The quota window containing `now` for a plan: [start, end), end null for lifetime quotas. A
+ * client paying through Stripe counts in its paid period (current_period_start/end); should the
+ * renewal event be late, the period rolls forward by its own length, so usage still resets on time.
+ * Without a paid period, monthly plans count per calendar month (UTC).
+ */
+export function quotaWindow(plan: PlanSpec, dates: PlanDates, now: Date): { start: Date; end: Date | null } {
+  if (plan.period === 'total') return { start: dates.subscribedAt, end: null };
+  const { periodStart, periodEnd } = dates;
+  if (periodStart && periodEnd && periodEnd > periodStart && now >= periodStart) {
+    const length = periodEnd.getTime() - periodStart.getTime();
+    const skipped = now < periodEnd ? 0 : Math.floor((now.getTime() - periodStart.getTime()) / length);
+    const start = new Date(periodStart.getTime() + skipped * length);
+    return { start, end: new Date(start.getTime() + length) };
+  }
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   return { start, end };

@@ -47,7 +47,7 @@ export class QuotaService {
     const row = await this.em.findOne(ClientPlanEntity, { clientId, accountId: tenant.accountId }, { disableIdentityMap: true });
     if (!row) return null;
     const plan = this.planOf(row.tier);
-    const window = quotaWindow(plan, row.subscribedAt, new Date());
+    const window = quotaWindow(plan, row, new Date());
     const rows = await this.em
       .getConnection()
       .execute<{ used: number }[]>('select used from billing.usage where client_id = ? and period_start = ?', [clientId, window.start]);
@@ -74,7 +74,7 @@ export class QuotaService {
         },
       ]);
     }
-    const window = quotaWindow(plan, row.subscribedAt, new Date());
+    const window = quotaWindow(plan, row, new Date());
     if (plan.scanLimit !== null && plan.scanLimit < 1) {
       throw new QuotaExceededError({ limit: plan.scanLimit, used: 0, periodEnd: window.end });
     }
@@ -96,7 +96,7 @@ export class QuotaService {
   /** Gives back a scan consumed for a scan that could not be created. */
   async refundScan(accountId: string, clientId: string): Promise<void> {
     const row = await this.ensurePlan(accountId, clientId);
-    const window = quotaWindow(this.planOf(row.tier), row.subscribedAt, new Date());
+    const window = quotaWindow(this.planOf(row.tier), row, new Date());
     await this.em
       .getConnection()
       .execute('update billing.usage set used = greatest(used - 1, 0) where client_id = ? and period_start = ?', [clientId, window.start]);

@@ -7,7 +7,7 @@ import { databaseReachable } from '../../../../lib/db/orm.js';
 import { openModule } from '../../../../lib/http/subgraph-boot.js';
 import { createLogger } from '../../../../lib/logger.js';
 import { AddressPolicy } from '../../../../lib/net/address-policy.js';
-import { findingsDb } from '../../../findings/src/module.js';
+import { alertEnv, findingsDb, startAlertWorker } from '../../../findings/src/module.js';
 import { startIntelRefresh } from '../../../findings/src/intel/intel-refresh.job.js';
 import { scansDb } from '../module.js';
 import { openScanQueue, SCAN_QUEUE, type ScanJob } from '../queue/scan-queue.js';
@@ -15,12 +15,15 @@ import { ScanEventBus } from '../events/scan-event.bus.js';
 import { ScanEntity } from '../scan/scan.entity.js';
 import { ScanDns } from '../scanner/scan-dns.js';
 import { ScanRunner } from './scan-runner.js';
+import { scanOutcome } from './scan-outcome.js';
+import { startWorkerScheduler } from '../schedule/scheduler.service.js';
 
 /** Configuration of a scan worker. */
 export const workerEnv = commonEnv
   .omit({ INTERNAL_TOKEN_SECRET: true })
   .merge(scanPolicyEnv)
   .merge(queueEnv)
+  .merge(alertEnv)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     /** Caps every profile's per-request timeout (profiles use 8-15 s). */
@@ -68,6 +71,8 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     ...(env.SCAN_EXTRA_CA_FILE ? { ca: readFileSync(env.SCAN_EXTRA_CA_FILE, 'utf8') } : {}),
     userAgent: SCANNER_USER_AGENT,
   });
+  // Alerts: evaluation of ended scans, KEV feed alerts and deliveries (findings/src/alert).
+  const alerts = await startAlertWorker({ env, boss: queue, log, scanOutcome: (id) => scanOutcome(scansOrm, id) });
   const intel = env.INTEL_SYNC_FROM ? await startIntelRefresh({ databaseUrl: env.DATABASE_URL, from: env.INTEL_SYNC_FROM, cron: env.INTEL_SYNC_CRON, log }) : null;
   // Cancellation reaches the worker running the scan through the same events subscribers get.
   const bus = new ScanEventBus(env.DATABASE_URL, log);
@@ -111,6 +116,7 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
         throw err;
       } finally {
         stop();
+        await alerts.scanEnded(scanId); // queues the scan's alerts once it has ended; never throws
       }
     },
   );
@@ -129,14 +135,18 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
   });
   await new Promise<void>((r) => health.listen(env.WORKER_HEALTH_PORT, env.HOST, () => r()));
+  // Each worker also runs a scheduler (SCHEDULER_ENABLED): they claim due schedules exactly once between them.
+  const scheduler = await startWorkerScheduler(queue, log);
   log.info({ pid: process.pid, concurrency: env.WORKER_CONCURRENCY }, 'worker ready');
 
   return {
     close: async () => {
       health.close();
+      await scheduler?.close();
       await queue.stop({ graceful: true, timeout: 10_000 });
       await bus.close();
       await intel?.close();
+      await alerts.close();
       await scansOrm.close();
       await findingsOrm.close();
     },
