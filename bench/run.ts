@@ -15,6 +15,7 @@ import { edgeBench } from './edge.bench.js';
 import { findingPagesBench } from './finding-pages.bench.js';
 import { reportBench } from './report.bench.js';
 import { restBench } from './rest.bench.js';
+import { scheduleBench } from './schedule.bench.js';
 import { intelSyncBench } from './intel-sync.bench.js';
 import { labScanBench } from './lab-scan.bench.js';
 import { CONNECTIONS, DURATION, graphqlPost, load } from './load.js';
@@ -34,6 +35,8 @@ import { portScanBench } from './port-scan.bench.js';
  *     sent straight to the gateway.
  *  9. Reports (BENCH_ONLY=report): the technical report of 500 findings as HTML through the route,
  *     and as PDF where CHROMIUM_PATH names a Chromium.
+ * 10. Schedulers (BENCH_ONLY=schedule): 5,000 schedules due at once claimed by one and by four
+ *     schedulers, against writing the same run rows in one set-based INSERT.
  */
 const log = createLogger('bench', 'warn');
 
@@ -150,3 +153,4 @@ if (want('pages')) await findingPagesBench();
 if (want('edge')) await edgeBench();
 if (want('rest')) await restBench();
 if (want('report')) await reportBench();
+if (want('schedule')) await scheduleBench();

@@ -26,6 +26,16 @@ describe('scope rules', () => {
     expect(unruled, 'add these to ROOT_FIELD_SCOPES in gateway/src/scope-rules.ts').toEqual([]);
   });
 
+  it('name only root fields that exist: a rule for a renamed or removed field is a stale rule', () => {
+    const stale: string[] = [];
+    const types = { Query: schema.getQueryType(), Mutation: schema.getMutationType(), Subscription: schema.getSubscriptionType() };
+    for (const [root, rules] of Object.entries(ROOT_FIELD_SCOPES) as [RootType, Record<string, unknown>][]) {
+      const fields = types[root]?.getFields() ?? {};
+      for (const field of Object.keys(rules)) if (!Object.hasOwn(fields, field)) stale.push(`${root}.${field}`);
+    }
+    expect(stale, 'remove these from ROOT_FIELD_SCOPES in gateway/src/scope-rules.ts').toEqual([]);
+  });
+
   it('only name scopes that exist', () => {
     for (const rules of Object.values(ROOT_FIELD_SCOPES)) {
       for (const scope of Object.values(rules)) if (scope !== null) expect(SCOPES).toContain(scope);

@@ -72,6 +72,20 @@ describe('billing through the whole platform: Stripe Checkout, the signed webhoo
     expect(named.status).toBe(200);
   });
 
+  it('replays POST /billing/checkout with the same Idempotency-Key: one Stripe session, the same URL; another body is 409', async () => {
+    const sessions = () => fake.calls.filter((c) => c.path === '/v1/checkout/sessions').length;
+    const before = sessions();
+    const headers = { ...asClient(), 'idempotency-key': `checkout-${client.id}` };
+    const body = { tier: 'starter', email: 'user@company.com' };
+    const burst = await Promise.all(Array.from({ length: 3 }, () => rest.post('/billing/checkout', { headers, body })));
+    expect(burst.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(burst.map((r) => r.body.session_id)).size).toBe(1);
+    expect(sessions()).toBe(before + 1);
+    const other = await rest.post('/billing/checkout', { headers, body: { ...body, tier: 'enterprise' } });
+    expect(other.status).toBe(409);
+    expect(sessions()).toBe(before + 1);
+  });
+
   it('upgrades the tier on a paid checkout, once however often Stripe delivers it; a bad signature is 400 and changes nothing', async () => {
     expect((await me()).tier).toBe('trial');
     const start = Math.floor(Date.now() / 1000) - 2 * 86_400;

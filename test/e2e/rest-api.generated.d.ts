@@ -227,7 +227,7 @@ export interface paths {
         put?: never;
         /**
          * Schedule recurring scan
-         * @description Schedule a scan to run automatically at a regular interval. Frequencies: daily | weekly | monthly. Scheduled scans are authorised automatically: each run is queued without a further request, as a passive scan like POST /scan, recorded with `triggered_by: "schedule"`. Runs happen at 03:00 in `time_zone` (UTC by default): daily every day, weekly on Mondays, monthly on the 1st; across daylight-saving changes a run is neither skipped nor doubled. Each run counts against the client's scan quota when it starts; a run over quota is recorded as skipped with the reason (GraphQL `schedules { runs }`), never dropped silently. A client_id of another tenant is 404 not_found. Active (probing) schedules, cron expressions, other times and pausing are available through GraphQL (`scheduleScan`, `pauseSchedule`).
+         * @description Schedule a scan to run automatically at a regular interval. Frequencies: daily | weekly | monthly. Scheduled scans are authorised automatically: each run is queued without a further request, recorded with `triggered_by: "schedule"`. By default a run is a passive scan like POST /scan. Extension: `authorised: true` (and optionally `authorised_by`) makes an active schedule, the recurring form of POST /scan/authorised: the authorisation is given once and stands for every run. It is refused as POST /scan/authorised is, with 403 `forbidden` and a `reason`, when the client's plan has no active scans (PLAN_WITHOUT_ACTIVE_SCANS), the target is not proven to be the client's (TARGET_UNVERIFIED, VERIFICATION_EXPIRED, VERIFICATION_FAILED) or `authorised` is false (NOT_AUTHORISED); `authorised_by` without `authorised` is 400 invalid_input. The plan and the proof are checked again before every run: a run they no longer allow is recorded as skipped with that reason, and each run that starts gets its own immutable authorisation record (source SCHEDULE, the schedule's id). Runs happen at 03:00 in `time_zone` (UTC by default): daily every day, weekly on Mondays, monthly on the 1st; across daylight-saving changes a run is neither skipped nor doubled. Each run counts against the client's scan quota when it starts; a run over quota is recorded as skipped with the reason (GraphQL `schedules { runs }`), never dropped silently. A client_id of another tenant is 404 not_found. Cron expressions, other times and pausing are available through GraphQL (`scheduleScan`, `updateSchedule`, `pauseSchedule`).
          *
          *     GraphQL: `ScheduleScan` (rest-adapter/operations/).
          */
@@ -351,7 +351,7 @@ export interface paths {
          *
          *     Acts on `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): the paid tier activates for the client named in the session; `customer.subscription.updated`: the tier follows the subscription's price (STRIPE_PRICE_*), active / trialing / past_due keep it, canceled / unpaid / incomplete_expired / paused fall back to trial; `customer.subscription.deleted`: back to trial. The paid period (current_period_start/end) becomes the client's billing period.
          *
-         *     Idempotent: each Stripe event id is processed once (a redelivery answers `outcome: duplicate`); an event older than the last one applied to the same subscription answers `outcome: stale` and changes nothing. Other event types answer 200 `outcome: ignored`.
+         *     Idempotent: each Stripe event id is processed once (a redelivery answers `outcome: duplicate`); an event older than the last one applied to the same client (of any of its subscriptions) answers `outcome: stale` and changes nothing. Other event types answer 200 `outcome: ignored`.
          *
          *     Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET on the deployment: `503 service_unavailable`.
          */
@@ -2032,6 +2032,10 @@ export interface operations {
                     frequency: "daily" | "weekly" | "monthly";
                     /** @description Extension: IANA time zone the runs follow (e.g. Europe/London); default UTC. */
                     time_zone?: string | null;
+                    /** @description Extension: true makes an ACTIVE schedule with a standing authorisation, checked as POST /scan/authorised checks one scan (paid plan, target proven to be the client's); each run's scan gets its own authorisation record (source SCHEDULE). false is refused (403 forbidden, reason NOT_AUTHORISED). Left out: a passive schedule. */
+                    authorised?: boolean | null;
+                    /** @description Extension, with `authorised: true` only: who gave the standing authorisation. */
+                    authorised_by?: string | null;
                 };
             };
         };
@@ -2063,7 +2067,9 @@ export interface operations {
                      *       "time_zone": "UTC",
                      *       "time_of_day": "03:00",
                      *       "next_run_at": "2026-05-11T03:00:00.000Z",
-                     *       "status": "active"
+                     *       "status": "active",
+                     *       "mode": "passive",
+                     *       "authorisation": null
                      *     }
                      */
                     "application/json": {
@@ -2088,6 +2094,22 @@ export interface operations {
                         next_run_at: string;
                         /** @enum {string} */
                         status: "active" | "paused";
+                        /**
+                         * @description passive, or active when the schedule was created with `authorised: true`.
+                         * @enum {string}
+                         */
+                        mode: "passive" | "active";
+                        /** @description Active schedules: the standing authorisation every run is re-checked against; null for passive ones. */
+                        authorisation: {
+                            /** @constant */
+                            authorised: true;
+                            authorised_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the standing authorisation was given.
+                             */
+                            authorised_at: string;
+                        } | null;
                     };
                 };
             };

@@ -4,6 +4,7 @@ import { seedTenant, type SeededTenant } from '../factories/tenant.js';
 import { ALL_SECURITY_HEADERS, startLabTarget, type LabTarget } from '../lab/lab-target.js';
 import { eventually, gql } from '../support/graphql.js';
 import { restClient } from '../support/rest.js';
+import { attestLabTarget } from '../support/target-ownership.js';
 import { startTestStack, type TestStack } from './stack.js';
 
 const HOST = '127.0.0.81';
@@ -136,6 +137,8 @@ describe('scheduled scans with two workers and three schedulers', () => {
       time_zone: 'America/New_York',
       time_of_day: '03:00',
       status: 'active',
+      mode: 'passive',
+      authorisation: null,
     });
     // The first run: a Monday, 03:00 in New York.
     const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(res.body.next_run_at));
@@ -154,5 +157,48 @@ describe('scheduled scans with two workers and three schedulers', () => {
     expect(bad.body).toMatchObject({ error: 'invalid_input', issues: [{ field: 'time_zone' }] });
     const foreign = await rest.post('/scans/schedule', { headers, body: { client_id: '01900000-0000-7000-8000-000000000000', target: `${lab.url}x`, frequency: 'daily' } });
     expect(foreign.status).toBe(404);
+  });
+
+  it('makes an active schedule from POST /scans/schedule with authorised: true, refused as POST /scan/authorised is, each run with its own SCHEDULE record', async () => {
+    const rest = restClient(t);
+    const headers = { 'x-api-key': tenant.apiKey };
+    const target = `${lab.url}active`;
+    const body = { target, target_type: 'url', scan_profile: 'light', frequency: 'daily', authorised: true, authorised_by: 'Jane Roe (CISO)' };
+    const count = async (): Promise<number> => Number((await db.query(`select count(*) from scans.schedule where target = $1`, [target])).rows[0].count);
+
+    // The same refusals as one active scan, before anything is stored.
+    const unproven = await rest.post('/scans/schedule', { headers, body });
+    expect(unproven.status).toBe(403);
+    expect(unproven.body).toMatchObject({ error: 'forbidden', reason: 'TARGET_UNVERIFIED' });
+    const declined = await rest.post('/scans/schedule', { headers, body: { ...body, authorised: false } });
+    expect(declined.status).toBe(403);
+    expect(declined.body).toMatchObject({ error: 'forbidden', reason: 'NOT_AUTHORISED' });
+    const nameOnly = await rest.post('/scans/schedule', { headers, body: { ...body, authorised: undefined } });
+    expect(nameOnly.status).toBe(400);
+    expect(nameOnly.body).toEqual({ error: 'invalid_input', issues: [{ field: 'authorised', message: expect.any(String) }] });
+    const reg = await call(`mutation { registerClient(input: { name: "Trial Active Sched Co", email: "sec@trial-active.example", tier: TRIAL }) { clientId } }`);
+    expect(reg.errors).toBeUndefined();
+    const trial = await rest.post('/scans/schedule', { headers, body: { ...body, client_id: reg.data!.registerClient.clientId } });
+    expect(trial.status).toBe(403);
+    expect(trial.body).toMatchObject({ error: 'forbidden', reason: 'PLAN_WITHOUT_ACTIVE_SCANS' });
+    expect(await count()).toBe(0);
+
+    await attestLabTarget(t.stack.gatewayUrl, tenant.apiKey, HOST);
+    const res = await rest.post('/scans/schedule', { headers, body });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ client_id: tenant.defaultClientId, target, frequency: 'daily', status: 'active', mode: 'active', authorisation: { authorised: true, authorised_by: 'Jane Roe (CISO)' } });
+    expect(Date.parse(res.body.authorisation.authorised_at)).toBeLessThanOrEqual(Date.now());
+    const id: string = res.body.schedule_id;
+    expect(await count()).toBe(1);
+
+    await dueAndSeenByAll([id]);
+    const run = (await call(RUNS, { id })).data!.schedule.runs;
+    expect(run).toMatchObject([{ outcome: 'STARTED', reason: null, scan: { triggeredBy: 'schedule' } }]);
+    const scan = await call(`query($id: ID!) { scan(id: $id) { mode authorisation { authorised authorisedBy source sourceId target userAgent proof { kind attestedTarget } } } }`, { id: run[0].scan.id });
+    expect(scan.errors).toBeUndefined();
+    expect(scan.data!.scan).toEqual({
+      mode: 'ACTIVE',
+      authorisation: { authorised: true, authorisedBy: 'Jane Roe (CISO)', source: 'SCHEDULE', sourceId: id, target, userAgent: 'fixfirst-scheduler', proof: { kind: 'ATTESTATION', attestedTarget: expect.stringMatching(/^127\.0\.0\.81(\/32)?$/) } },
+    });
   });
 });

@@ -8,6 +8,10 @@ export interface StripeCall {
   method: string;
   path: string;
   authorization: string | null;
+  /** The API version the SDK pinned (Stripe-Version header). */
+  stripeVersion: string | null;
+  /** The SDK sends one on every POST when it may retry: Stripe then never acts twice. */
+  idempotencyKey: string | null;
   form: Record<string, string>;
 }
 
@@ -28,6 +32,8 @@ export interface FakeStripe {
   calls: StripeCall[];
   /** Subscriptions GET /v1/subscriptions/:id answers. */
   subscriptions: Map<string, FakeSubscription>;
+  /** Price ids that exist; Checkout with another is Stripe's 400 resource_missing. */
+  prices: Set<string>;
   close(): Promise<void>;
 }
 
@@ -72,21 +78,35 @@ export function subscriptionObject(s: FakeSubscription): Record<string, unknown>
 export async function startFakeStripe(host: string): Promise<FakeStripe> {
   const calls: StripeCall[] = [];
   const subscriptions = new Map<string, FakeSubscription>();
+  const prices = new Set(['price_test_starter', 'price_test_professional', 'price_test_enterprise']);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       const path = (req.url ?? '/').split('?')[0]!;
-      calls.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization ?? null, form });
+      const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
+      calls.push({ method: req.method ?? 'GET', path, authorization: header('authorization'), stripeVersion: header('stripe-version'), idempotencyKey: header('idempotency-key'), form });
       const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(6).toString('hex')}` }).end(JSON.stringify(body));
+        // Stripe answers which version it used (the pinned one the SDK asked for).
+        res
+          .writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(6).toString('hex')}`, 'stripe-version': header('stripe-version') ?? Stripe.API_VERSION })
+          .end(JSON.stringify(body, null, 2));
       };
       if (req.headers.authorization !== `Bearer ${FAKE_STRIPE_KEY}`) {
         send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
         return;
       }
       if (req.method === 'POST' && path === '/v1/checkout/sessions') {
+        const price = form['line_items[0][price]'];
+        if (!price || !prices.has(price)) {
+          send(400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'line_items[0][price]', message: `No such price: '${price}'`, doc_url: 'https://stripe.com/docs/error-codes/resource-missing' } });
+          return;
+        }
+        if (form.customer && form.customer_email) {
+          send(400, { error: { type: 'invalid_request_error', message: 'You may only specify one of these parameters: customer, customer_email.' } });
+          return;
+        }
         const id = `cs_test_${randomBytes(12).toString('hex')}`;
         const metadata = Object.fromEntries(Object.entries(form).filter(([k]) => /^metadata\[/.test(k)).map(([k, v]) => [k.slice(9, -1), v]));
         send(200, {
@@ -126,6 +146,7 @@ export async function startFakeStripe(host: string): Promise<FakeStripe> {
     url: `http://${host}:${port}`,
     calls,
     subscriptions,
+    prices,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -135,20 +156,24 @@ export async function startFakeStripe(host: string): Promise<FakeStripe> {
 
 const signer = new Stripe(FAKE_STRIPE_KEY);
 
-/** A Stripe event body and its Stripe-Signature, signed with the SDK's own test helper. */
+/**
+ * A Stripe event body and its Stripe-Signature, signed with the SDK's own test helper. The body is
+ * pretty-printed as Stripe sends it, so a hop that re-serialises JSON breaks the signature.
+ */
 export function signedEvent(type: string, object: Record<string, unknown>, opts: { id?: string; created?: number; secret?: string } = {}): { payload: string; signature: string; id: string } {
   const id = opts.id ?? `evt_test_${randomBytes(10).toString('hex')}`;
   const payload = JSON.stringify({
     id,
     object: 'event',
-    api_version: '2026-10-28.endive',
+    // The SDK's pinned version: a webhook endpoint created by this integration is on it.
+    api_version: Stripe.API_VERSION,
     created: opts.created ?? Math.floor(Date.now() / 1000),
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
     type,
     data: { object },
-  });
+  }, null, 2);
   return { payload, signature: signer.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? FAKE_WEBHOOK_SECRET }), id };
 }
 

@@ -19,7 +19,7 @@ export const RELAYED_PATHS: Record<string, PathItemObject> = {
         'Where Stripe delivers billing events: register `https://<your REST host>/billing/webhook` as a webhook endpoint in the Stripe dashboard and set its signing secret as STRIPE_WEBHOOK_SECRET.',
         'No API key: the `Stripe-Signature` header over the raw body is the authentication (a missing, wrong or too old signature is `400 invalid_input` and changes nothing).',
         'Acts on `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): the paid tier activates for the client named in the session; `customer.subscription.updated`: the tier follows the subscription\'s price (STRIPE_PRICE_*), active / trialing / past_due keep it, canceled / unpaid / incomplete_expired / paused fall back to trial; `customer.subscription.deleted`: back to trial. The paid period (current_period_start/end) becomes the client\'s billing period.',
-        'Idempotent: each Stripe event id is processed once (a redelivery answers `outcome: duplicate`); an event older than the last one applied to the same subscription answers `outcome: stale` and changes nothing. Other event types answer 200 `outcome: ignored`.',
+        'Idempotent: each Stripe event id is processed once (a redelivery answers `outcome: duplicate`); an event older than the last one applied to the same client (of any of its subscriptions) answers `outcome: stale` and changes nothing. Other event types answer 200 `outcome: ignored`.',
         'Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET on the deployment: `503 service_unavailable`.',
       ].join('\n\n'),
       tags: ['Fix First: Billing'],

@@ -40,15 +40,15 @@ export class FindingsContext {
     this.renew();
   }
 
-  /**
-   * Starts over with an empty identity map: a subscription keeps one context for its whole life,
-   * and each event it delivers must show the finding as it is now, not as first loaded.
-   */
   /** Alert channels and deliveries of the caller (built on first use: most requests need none). */
   alerts(): AlertService {
     return new AlertService(this.em, this.identity, this.services.alerts, this.services.clients(this.tenant));
   }
 
+  /**
+   * Starts over with an empty identity map: a subscription keeps one context for its whole life,
+   * and each event it delivers must show the finding as it is now, not as first loaded.
+   */
   renew(): void {
     this.em = this.rootEm.fork();
     this.findings = new FindingService(this.em, this.tenant);

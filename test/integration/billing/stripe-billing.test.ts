@@ -11,6 +11,8 @@ import { billingDb, planCatalog, QuotaService } from '../../../subgraphs/billing
 import { createStripeClient } from '../../../subgraphs/billing/src/stripe/stripe-client.js';
 import { stripeEnv, stripeSettingsFromEnv } from '../../../subgraphs/billing/src/stripe/stripe-env.js';
 import { StripeWebhookService } from '../../../subgraphs/billing/src/webhook/stripe-webhook.service.js';
+import { updateFromSubscription } from '../../../subgraphs/billing/src/webhook/stripe-event.mapper.js';
+import { SubscriptionSyncService } from '../../../subgraphs/billing/src/subscription/subscription-sync.service.js';
 import { createTestDatabase } from '../../support/database.js';
 import { completedSession, signedEvent, startFakeStripe, stripeTestEnv, subscriptionObject, type FakeStripe } from '../../support/fake-stripe.js';
 
@@ -86,6 +88,10 @@ describe('billing with Stripe (a local Stripe API on loopback)', () => {
     expect(session.expiresAt.getTime()).toBeGreaterThan(Date.now());
     const call = fake.calls.slice(before).find((x) => x.path === '/v1/checkout/sessions')!;
     expect(call.method).toBe('POST');
+    // The real SDK path: its secret key, its pinned API version and a retry-safe idempotency key.
+    expect(call.authorization).toBe(`Bearer ${stripe.settings.secretKey}`);
+    expect(call.stripeVersion).toBe(Stripe.API_VERSION);
+    expect(call.idempotencyKey).toMatch(/\S{8,}/);
     expect(call.form).toMatchObject({
       mode: 'subscription',
       'line_items[0][price]': 'price_test_professional',
@@ -135,6 +141,16 @@ describe('billing with Stripe (a local Stripe API on loopback)', () => {
     expect(usage).toMatchObject({ limit: null, periodStart: new Date(start * 1000), periodEnd: new Date((start + 30 * 86_400) * 1000) });
   });
 
+  it('applies one event once when concurrent deliveries all get past the quick "seen" check', async () => {
+    const c = newClient();
+    const sub = subscribe(c, 'price_test_enterprise', Math.floor(Date.now() / 1000));
+    const update = updateFromSubscription(stripe.settings, subscriptionObject(sub) as unknown as Stripe.Subscription, 'subscription_updated')!;
+    const ref = { id: `evt_test_${uuidv7()}`, type: 'customer.subscription.updated', created: new Date() };
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => new SubscriptionSyncService(orm.em.fork(), 'trial').apply(ref, update)));
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(await changesOf(c.clientId)).toEqual([{ from_tier: 'trial', to_tier: 'enterprise', reason: 'subscription_updated' }]);
+  });
+
   it('follows subscription updates by price, ignores an older one delivered late, and downgrades to trial when deleted', async () => {
     const c = newClient();
     const start = Math.floor(Date.now() / 1000) - 86_400;
@@ -161,6 +177,47 @@ describe('billing with Stripe (a local Stripe API on loopback)', () => {
       'starter>enterprise:subscription_updated',
       'enterprise>trial:subscription_deleted',
     ]);
+  });
+
+  it('answers 503 without Stripe\'s own message when Stripe refuses the session (a price that does not exist there)', async () => {
+    const c = newClient();
+    const wrong: StripeBilling = { ...stripe, settings: { ...stripe.settings, prices: { ...stripe.settings.prices, starter: 'price_deleted_in_stripe' } } };
+    const before = fake.calls.length;
+    const err = await new CheckoutService(orm.em.fork(), identity(c.accountId, null), { ...deps(), stripe: wrong })
+      .create({ tier: 'starter', email: 'a@b.example', clientId: c.clientId })
+      .catch((e: Error & { extensions: Record<string, unknown> }) => e);
+    expect(err).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect((err as Error).message).not.toMatch(/price_deleted_in_stripe|No such price/);
+    // Stripe's 400 is final: the SDK parsed it as an error and did not retry it.
+    expect(fake.calls.slice(before).filter((x) => x.path === '/v1/checkout/sessions')).toHaveLength(1);
+  });
+
+  it('activates the tier of the price Stripe charges, not the tier our metadata names', async () => {
+    const c = newClient();
+    const sub = subscribe(c, 'price_test_starter', Math.floor(Date.now() / 1000));
+    const outcome = await deliver('checkout.session.completed', completedSession({ ...c, tier: 'enterprise', subscription: sub.id, customer: sub.customer }));
+    expect(outcome.outcome).toBe('applied');
+    expect((await planOf(c.clientId)).tier).toBe('starter');
+    const other = newClient();
+    const foreign = subscribe(other, 'price_not_sold_here', Math.floor(Date.now() / 1000));
+    expect((await deliver('checkout.session.completed', completedSession({ ...other, tier: 'enterprise', subscription: foreign.id, customer: foreign.customer }))).outcome).toBe('ignored');
+    // A price this deployment does not sell changes nothing (no plan row is even created).
+    expect(await planOf(other.clientId)).toBeUndefined();
+  });
+
+  it('refuses a late event of a replaced subscription, so the new one\'s end still downgrades', async () => {
+    const c = newClient();
+    const t0 = Math.floor(Date.now() / 1000);
+    const first = subscribe(c, 'price_test_starter', t0);
+    await deliver('checkout.session.completed', completedSession({ ...c, tier: 'starter', subscription: first.id, customer: first.customer }), { created: t0 });
+    await deliver('customer.subscription.deleted', subscriptionObject({ ...first, status: 'canceled' }), { created: t0 + 10 });
+    const second = subscribe(c, 'price_test_professional', t0 + 20);
+    await deliver('checkout.session.completed', completedSession({ ...c, tier: 'professional', subscription: second.id, customer: second.customer }), { created: t0 + 20 });
+    // An update of the first subscription, sent while it was still active, delivered only now.
+    expect((await deliver('customer.subscription.updated', subscriptionObject(first), { created: t0 + 5 })).outcome).toBe('stale');
+    expect(await planOf(c.clientId)).toMatchObject({ tier: 'professional', stripe_subscription_id: second.id });
+    expect((await deliver('customer.subscription.deleted', subscriptionObject({ ...second, status: 'canceled' }), { created: t0 + 30 })).outcome).toBe('applied');
+    expect((await planOf(c.clientId)).tier).toBe('trial');
   });
 
   it('downgrades on an unpaid subscription and never lets another subscription\'s end touch the current one', async () => {

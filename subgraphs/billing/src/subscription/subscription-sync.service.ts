@@ -27,9 +27,9 @@ interface PlanRow {
  * Applies Stripe's subscription state to client plans, exactly once per event: the event id is
  * inserted into billing.stripe_event in the same transaction as the change (a retried delivery
  * finds it and changes nothing; a concurrent one waits on the row and then does nothing), and the
- * plan row is locked while it is compared and changed. Per subscription, an event older than the
- * last one applied (Stripe's `created`) is recorded as stale and changes nothing, so deliveries
- * out of order never bring back an older state.
+ * plan row is locked while it is compared and changed. Per client, an event older than the last
+ * one applied (Stripe's `created`) is recorded as stale and changes nothing, so deliveries out of
+ * order never bring back an older state, of the same subscription or of one it replaced.
  */
 export class SubscriptionSyncService {
   constructor(
@@ -75,7 +75,10 @@ export class SubscriptionSyncService {
       const sameSubscription = row.stripe_subscription_id === update.subscriptionId;
       // An ending of some other subscription never downgrades a client paying through its current one.
       if (update.lapses && row.stripe_subscription_id && !sameSubscription) return finish('stale', row.client_id);
-      if (sameSubscription && row.stripe_event_at && event.created < new Date(row.stripe_event_at)) return finish('stale', row.client_id);
+      // Older than the last event applied to this client, whichever subscription it was about: a
+      // late event of a replaced subscription must not take the plan back to it (its later end
+      // would then be refused as "another subscription's" and the client kept its paid tier).
+      if (row.stripe_event_at && event.created < new Date(row.stripe_event_at)) return finish('stale', row.client_id);
 
       const tier = update.tier ?? row.tier;
       const changed = tier !== row.tier;

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { Logger } from '../../../../lib/logger.js';
 import { verifyStripeEvent } from '../stripe/stripe-client.js';
 import { STRIPE_REQUIRED, type StripeSettings } from '../stripe/stripe-env.js';
@@ -18,7 +18,7 @@ const MAX_EVENT_BYTES = 512 * 1024;
  * event types billing ignores), 500 when processing failed (Stripe retries).
  */
 export function mountStripeWebhook(app: Express, stripe: StripeBilling | null, service: StripeWebhookService | null, log: Logger): void {
-  app.post(BILLING_WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_EVENT_BYTES }), async (req, res) => {
+  app.post(BILLING_WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_EVENT_BYTES }), async (req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-store');
     if (!stripe || !service) {
       res.status(503).json({ error: 'service_unavailable', message: `Billing is not configured on this deployment: set ${STRIPE_REQUIRED.join(' and ')}` });
@@ -45,8 +45,24 @@ export function mountStripeWebhook(app: Express, stripe: StripeBilling | null, s
       log.error({ err, eventId: event.id, type: event.type }, 'stripe event processing failed');
       res.status(500).json({ error: 'internal_error' });
     }
-  });
+  }, bodyErrors);
 }
+
+/**
+ * The raw body parser's refusals (too large, a bad or unknown Content-Encoding, an aborted body)
+ * as JSON. Without this they reach Express's default handler, which answers this unauthenticated
+ * port with an HTML page carrying the error's stack outside production.
+ */
+const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, _next) => {
+  res.setHeader('cache-control', 'no-store');
+  if (err?.type === 'entity.too.large') {
+    res.setHeader('connection', 'close');
+    res.status(413).json({ error: 'payload_too_large' });
+    return;
+  }
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? 400 : 500;
+  res.status(status).json(status === 400 ? { error: 'invalid_input', issues: [{ field: 'body', message: 'The body could not be read as a Stripe event' }] } : { error: 'internal_error' });
+};
 
 function badSignature(message: string) {
   return { error: 'invalid_input', issues: [{ field: 'Stripe-Signature', message }] };

@@ -63,6 +63,9 @@ export async function checkedAddress(url: URL, rules: DestinationRules): Promise
   return addresses[0]!;
 }
 
+/** Bytes of a receiver's answer read at most (its status and the start of an error text are all we keep). */
+const MAX_ANSWER_BYTES = 4096;
+
 /** What one POST came back with. */
 export interface PostOutcome {
   ok: boolean;
@@ -81,11 +84,22 @@ export interface PostOptions extends DestinationRules {
 /**
  * POSTs a JSON body to a checked webhook URL: connects only to the address the policy checked (no
  * DNS rebinding), verifies TLS against the public CAs plus ALERT_EXTRA_CA_FILE, and follows no
- * redirect (a 3xx is a failure: its target was never checked). Never throws for an HTTP answer.
+ * redirect (a 3xx is a failure: its target was never checked). One deadline covers resolving,
+ * connecting and reading, and at most MAX_ANSWER_BYTES of the answer are read. Never throws for an
+ * HTTP answer.
  */
 export async function postJson(rawUrl: string, body: string, opts: PostOptions): Promise<PostOutcome> {
   const url = parseWebhookUrl(rawUrl, opts.allowHttp);
-  const address = await checkedAddress(url, opts);
+  // One deadline for the whole attempt: resolving the name too (a stuck resolver must not hold the job).
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const late = (): Error => new Error(`no answer from ${url.host} within ${opts.timeoutMs} ms`);
+  const address = await new Promise<string>((resolve, reject) => {
+    const onAbort = (): void => reject(late());
+    deadline.addEventListener('abort', onAbort, { once: true });
+    checkedAddress(url, opts)
+      .then(resolve, reject)
+      .finally(() => deadline.removeEventListener('abort', onAbort));
+  });
   const family = isIP(address);
   const lookup: LookupFunction = (_name, options, callback) => {
     if (options.all) callback(null, [{ address, family }]);
@@ -101,7 +115,7 @@ export async function postJson(rawUrl: string, body: string, opts: PostOptions):
     lookup,
     agent: false,
     timeout: opts.timeoutMs,
-    signal: AbortSignal.timeout(opts.timeoutMs),
+    signal: deadline,
     headers: { ...opts.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), host: url.host, connection: 'close' },
     ...(secure ? { servername: isIP(host) ? '' : host, rejectUnauthorized: true, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) } : {}),
   };
@@ -110,17 +124,23 @@ export async function postJson(rawUrl: string, body: string, opts: PostOptions):
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < 4096) chunks.push(c);
-        size += c.length;
-      });
-      res.on('error', reject);
-      res.on('end', () => {
+      const finish = (): void => {
         if (status >= 200 && status < 300) return resolve({ ok: true, status, error: null });
         const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200);
         const why = status >= 300 && status < 400 ? 'redirects are not followed' : text;
         resolve({ ok: false, status, error: `HTTP ${status} from ${url.host}${why ? `: ${why}` : ''}` });
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        // Only the start of an answer is ever used: stop downloading the rest (and free the socket).
+        if (size >= MAX_ANSWER_BYTES) {
+          finish();
+          res.destroy();
+        }
       });
+      res.on('error', reject);
+      res.on('end', finish);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host} within ${opts.timeoutMs} ms`)));
     req.on('error', reject);

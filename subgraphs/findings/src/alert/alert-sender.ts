@@ -16,7 +16,9 @@ interface DeliveryRow {
   attempts: number;
   message: AlertMessage;
   channel_id: string;
-  kind: AlertChannelKind;
+  /** Null when the channel is gone (deleted while this delivery was being recorded). */
+  kind: AlertChannelKind | null;
+  enabled: boolean | null;
   url_sealed: string | null;
   secret_sealed: string | null;
   emails: string[];
@@ -59,8 +61,8 @@ export class AlertSender {
     try {
       await client.query('begin');
       const r = await client.query<DeliveryRow>(
-        `select d.id, d.status, d.attempts, d.message, d.channel_id, c.kind, c.url_sealed, c.secret_sealed, c.emails, c.created_by
-           from findings.alert_delivery d join findings.alert_channel c on c.id = d.channel_id
+        `select d.id, d.status, d.attempts, d.message, d.channel_id, c.kind, c.enabled, c.url_sealed, c.secret_sealed, c.emails, c.created_by
+           from findings.alert_delivery d left join findings.alert_channel c on c.id = d.channel_id
           where d.id = $1 for update of d skip locked`,
         [deliveryId],
       );
@@ -69,8 +71,24 @@ export class AlertSender {
         await client.query('commit');
         return 'skipped';
       }
+      if (row.kind === null) {
+        // Its channel was deleted after the evaluation read it: nothing may be sent, and the row
+        // must not linger (the stranded-delivery sweep would queue it again and again).
+        await client.query('delete from findings.alert_delivery where id = $1', [row.id]);
+        await client.query('commit');
+        return 'skipped';
+      }
+      if (!row.enabled) {
+        // A disabled channel gets nothing, retries included; redeliverAlert sends it once re-enabled.
+        await client.query(
+          `update findings.alert_delivery set status = 'FAILED', last_error = 'the channel is disabled', updated_at = now() where id = $1`,
+          [row.id],
+        );
+        await client.query('commit');
+        return 'failed';
+      }
       const started = Date.now();
-      const outcome = await this.send(row).catch((err: unknown): Outcome => {
+      const outcome = await this.send({ ...row, kind: row.kind }).catch((err: unknown): Outcome => {
         const text = String((err as Error).message ?? err);
         return { ok: false, status: null, error: (err instanceof DestinationRefusedError ? `the webhook URL ${text}` : text).slice(0, 500) };
       });
@@ -103,7 +121,7 @@ export class AlertSender {
     return (scanId) => (cred && scanId !== '00000000-0000-4000-8000-000000000000' ? this.signer.url(this.s.publicUrl, scanId, 'technical', cred, exp) : null);
   }
 
-  private async send(row: DeliveryRow): Promise<Outcome> {
+  private async send(row: DeliveryRow & { kind: AlertChannelKind }): Promise<Outcome> {
     const link = this.reportLink(row.created_by);
     const m = row.message;
     if (row.kind === 'EMAIL') {

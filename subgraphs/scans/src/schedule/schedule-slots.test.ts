@@ -160,4 +160,13 @@ describe('schedule spec validation', () => {
     expect(specIssues(spec({ frequency: 'DAILY', cron: '0 3 * * *' }))[0]!.field).toBe('cron');
     expect(specIssues(spec({ frequency: 'CRON', cron: '15 6 * * 1-5', timeZone: 'America/New_York' }))).toEqual([]);
   });
+
+  it('refuses a valid cron expression longer than the stored column (120), rather than failing to store it', () => {
+    const days = Array.from({ length: 31 }, (_, i) => i + 1).join(',');
+    const months = Array.from({ length: 12 }, (_, i) => i + 1).join(',');
+    const long = `0 3 ${days} ${months} 0,1,2,3,4,5,6`;
+    expect(long.length).toBeGreaterThan(120);
+    expect(specIssues(spec({ frequency: 'CRON', cron: long }))).toEqual([{ field: 'cron', message: 'is longer than 120 characters' }]);
+    expect(specIssues(spec({ frequency: 'CRON', cron: `0 3 ${days} * *` }))).toEqual([]);
+  });
 });

@@ -20,6 +20,8 @@ export const DEFAULT_WEEKDAY = 1;
 export const DEFAULT_DAY_OF_MONTH = 1;
 /** Slots of a cron schedule must be at least this far apart (a scan is not a heartbeat). */
 export const MIN_CRON_INTERVAL_MS = 3_600_000;
+/** Longest cron expression stored (schedule.cron is varchar(120)): a longer one is bad input, not a failed insert. */
+export const MAX_CRON_LENGTH = 120;
 /** Catching up after downtime walks missed slots; beyond this many it stops looking further back. */
 const MAX_CATCH_UP_STEPS = 10_000;
 
@@ -110,6 +112,7 @@ export function specIssues(spec: SlotSpec, now = new Date()): SpecIssue[] {
   if (!canonicalTimeZone(spec.timeZone)) issues.push({ field: 'timeZone', message: `"${spec.timeZone}" is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)` });
   if (spec.frequency === 'CRON') {
     if (!spec.cron?.trim()) issues.push({ field: 'cron', message: 'frequency CRON needs a cron expression (5 fields: minute hour day-of-month month day-of-week)' });
+    else if (spec.cron.length > MAX_CRON_LENGTH) issues.push({ field: 'cron', message: `is longer than ${MAX_CRON_LENGTH} characters` });
   } else {
     if (spec.cron) issues.push({ field: 'cron', message: 'only frequency CRON takes a cron expression' });
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(spec.timeOfDay)) issues.push({ field: 'timeOfDay', message: 'must be a local time HH:MM (00:00-23:59)' });
