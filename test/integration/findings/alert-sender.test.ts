@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
+import type { Identity } from '../../../lib/auth/identity.js';
+import { openModuleOrm } from '../../../lib/db/orm.js';
 import { createLogger } from '../../../lib/logger.js';
+import type { ClientService } from '../../../subgraphs/clients/src/module.js';
+import { AlertService } from '../../../subgraphs/findings/src/alert/alert.service.js';
+import { findingsDb } from '../../../subgraphs/findings/src/module.js';
 import { alertEnv, alertSettings } from '../../../subgraphs/findings/src/alert/alert.env.js';
 import { AlertSender } from '../../../subgraphs/findings/src/alert/alert-sender.js';
 import { AlertCipher } from '../../../subgraphs/findings/src/alert/alert-secret.js';
@@ -85,5 +90,23 @@ describe('alert deliveries of deleted or disabled channels send nothing', () => 
     expect(hits).toBe(before);
     const row = (await pool.query<{ status: string; last_error: string; attempts: number }>('select status, last_error, attempts from findings.alert_delivery where id = $1', [id])).rows[0]!;
     expect(row).toEqual({ status: 'FAILED', last_error: 'the channel is disabled', attempts: 0 });
+  });
+
+  it('closes a redelivery the queue refuses as FAILED with the reason, never PENDING with no job to send it', async () => {
+    const orm = await openModuleOrm(findingsDb, { url: db.url, poolMax: 1 });
+    try {
+      const id = await delivery(await channel(true));
+      await pool.query(`update findings.alert_delivery set status = 'DELIVERED', attempts = 1 where id = $1`, [id]);
+      const admin: Identity = { accountId, clientId: null, scopes: ['clients:admin'], credentialId: uuidv7(), credentialHash: 'h' };
+      // The queue is the boundary faked here: it refuses the job.
+      const refusing = { send: async () => Promise.reject(new Error('connection terminated')) };
+      const service = new AlertService(orm.em.fork(), admin, { settings, queue: refusing as never }, {} as ClientService);
+      await expect(service.redeliver(id)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      const row = (await pool.query<{ status: string; last_error: string }>('select status, last_error from findings.alert_delivery where id = $1', [id])).rows[0]!;
+      expect(row.status).toBe('FAILED');
+      expect(row.last_error).toMatch(/could not be queued.*redeliverAlert/);
+    } finally {
+      await orm.close();
+    }
   });
 });

@@ -19,9 +19,26 @@ export interface AlertWorkerOptions {
 }
 
 export interface AlertWorker {
-  /** After a scan job: queues the scan's alert evaluation if it ended. Never throws. */
+  /**
+   * After a scan job: queues the scan's alert evaluation if it ended. Throws when the queue refuses
+   * the job, so the scan job fails and pg-boss retries it (see queueScanEvaluation).
+   */
   scanEnded(scanId: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Queues the alert evaluation of a scan that ended (COMPLETED or FAILED); does nothing while it
+ * runs or when it was cancelled. A refusal by the queue is thrown, not swallowed: the caller's scan
+ * job then fails and pg-boss retries it, and the retry (whose run of an ended scan does nothing)
+ * queues the evaluation again, so a scan's alerts survive a database blip at the end of its job.
+ * The singleton key and the deliveries' unique (channel, event) key make a second evaluation a no-op.
+ */
+export async function queueScanEvaluation(boss: Pick<PgBoss, 'send'>, outcomeOf: (scanId: string) => Promise<ScanOutcome | null>, scanId: string): Promise<boolean> {
+  const outcome = await outcomeOf(scanId);
+  if (!outcome) return false;
+  await boss.send(ALERT_EVALUATE_QUEUE, outcome, { singletonKey: `scan:${scanId}` });
+  return true;
 }
 
 /** Deliveries never attempted this long after their last touch lost their job (a crash between insert and send): queued again. */
@@ -74,10 +91,10 @@ export async function startAlertWorker(opts: AlertWorkerOptions): Promise<AlertW
   return {
     scanEnded: async (scanId) => {
       try {
-        const outcome = await opts.scanOutcome(scanId);
-        if (outcome) await opts.boss.send(ALERT_EVALUATE_QUEUE, outcome, { singletonKey: `scan:${scanId}` });
+        await queueScanEvaluation(opts.boss, opts.scanOutcome, scanId);
       } catch (err) {
-        log.error({ scanId, err: (err as Error).message }, 'could not queue the scan alert evaluation');
+        log.error({ scanId, err: (err as Error).message }, 'could not queue the scan alert evaluation; the scan job is retried');
+        throw err;
       }
     },
     close: async () => {

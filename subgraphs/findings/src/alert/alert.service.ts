@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Identity } from '../../../../lib/auth/identity.js';
 import { credentialRefText } from '../../../../lib/auth/report-url.js';
 import { requireScope, tenantOf, type Tenant } from '../../../../lib/auth/tenant.js';
-import { BadUserInputError, NotFoundError, type InputIssue } from '../../../../lib/errors.js';
+import { BadUserInputError, NotFoundError, ServiceUnavailableError, type InputIssue } from '../../../../lib/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../../../lib/graphql/cursor.js';
 import type { ClientService } from '../../../clients/src/module.js';
 import type { AlertSettings } from './alert.env.js';
@@ -202,7 +202,7 @@ export class AlertService {
     d.status = 'PENDING';
     d.updatedAt = new Date();
     await this.em.flush();
-    await enqueueDelivery(this.deps.queue, this.deps.settings, d.id);
+    await this.enqueue(d);
     return d;
   }
 
@@ -224,7 +224,23 @@ export class AlertService {
       message: message as unknown as Record<string, unknown>,
     });
     await this.em.flush();
-    await enqueueDelivery(this.deps.queue, this.deps.settings, d.id);
+    await this.enqueue(d);
     return d;
+  }
+
+  /**
+   * Queues a delivery the caller just wrote. Should the queue refuse, the delivery is closed as
+   * FAILED with the reason (never left PENDING with no job to send it) and the caller is told.
+   */
+  private async enqueue(d: AlertDeliveryEntity): Promise<void> {
+    try {
+      await enqueueDelivery(this.deps.queue, this.deps.settings, d.id);
+    } catch {
+      d.status = 'FAILED';
+      d.lastError = 'The delivery could not be queued; send it again with redeliverAlert';
+      d.updatedAt = new Date();
+      await this.em.flush();
+      throw new ServiceUnavailableError('The alert could not be queued; try again', { reason: 'QUEUE_UNAVAILABLE' });
+    }
   }
 }

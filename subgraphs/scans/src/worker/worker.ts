@@ -116,7 +116,9 @@ export async function startWorker(env: z.infer<typeof workerEnv> = parseEnv(work
         throw err;
       } finally {
         stop();
-        await alerts.scanEnded(scanId); // queues the scan's alerts once it has ended; never throws
+        // Queues the scan's alert evaluation once it has ended. If the queue refuses, this fails the
+        // job: pg-boss retries it, the retry's run of the ended scan does nothing, and it queues again.
+        await alerts.scanEnded(scanId);
       }
     },
   );
