@@ -1,19 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parse, print, type DocumentNode } from 'graphql';
+import { parse, print } from 'graphql';
 import { REPORT_GRANT_OPERATION } from '../../lib/auth/report-url.js';
 import { DomainError } from '../../lib/errors.js';
-
-interface OperationArgs {
-  document: DocumentNode;
-  operationName?: string | null;
-  variableValues?: Record<string, unknown> | null;
-  contextValue: unknown;
-}
-
-interface HookPayload {
-  args: OperationArgs;
-  setResultAndStopExecution(result: never): void;
-}
+import type { OperationHookPayload } from './operation-hook.js';
 
 /** The report's operation as the REST adapter sends it, printed (comments and layout dropped). */
 export function reportGrantOperation(): string {
@@ -27,7 +16,7 @@ export function reportGrantOperation(): string {
  * gateway reads no other scan, finding or client within its 60 s.
  */
 export function reportGrantPlugin(grantedScanOf: (context: Record<string, unknown>) => string | undefined, operation = reportGrantOperation()) {
-  const check = ({ args, setResultAndStopExecution }: HookPayload): void => {
+  const check = ({ args, setResultAndStopExecution }: OperationHookPayload): void => {
     const scanId = grantedScanOf((args.contextValue ?? {}) as Record<string, unknown>);
     if (scanId === undefined) return;
     const asked = args.variableValues?.[REPORT_GRANT_OPERATION.scanVariable];

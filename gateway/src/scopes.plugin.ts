@@ -1,19 +1,8 @@
-import type { DocumentNode } from 'graphql';
 import type { Identity } from '../../lib/auth/identity.js';
 import { DomainError, UnauthenticatedError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { describeShortfall, missingScopes } from './scope-rules.js';
-
-interface OperationArgs {
-  document: DocumentNode;
-  operationName?: string | null;
-  contextValue: unknown;
-}
-
-interface HookPayload {
-  args: OperationArgs;
-  setResultAndStopExecution(result: never): void;
-}
+import type { OperationHookPayload } from './operation-hook.js';
 
 /**
  * Envelop plugin: before an operation (query, mutation or subscription, over HTTP or WebSocket)
@@ -21,7 +10,7 @@ interface HookPayload {
  * Refused with FORBIDDEN naming the missing scopes; nothing reaches a subgraph.
  */
 export function scopesPlugin(identityOf: (context: Record<string, unknown>) => Identity | undefined, log: Logger) {
-  const check = ({ args, setResultAndStopExecution }: HookPayload): void => {
+  const check = ({ args, setResultAndStopExecution }: OperationHookPayload): void => {
     const identity = identityOf((args.contextValue ?? {}) as Record<string, unknown>);
     if (!identity) {
       // The HTTP and WebSocket entry points authenticate first; reaching here without a caller is a wiring bug.

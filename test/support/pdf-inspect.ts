@@ -77,18 +77,33 @@ export interface MeasuredBlock {
 }
 
 /**
- * Lays the HTML out with print media at the width of the page's content box and measures every
- * element matching `selector`, in document order. Margins come from the caller (the renderer's
- * PDF_MARGINS unless the report's CSS sets its own).
+ * Opens the HTML in a fresh context laid out with print media at the width of the page's content
+ * box (continuous, not paginated), runs `measure` in the page and closes the context.
  */
-export async function measureBlocks(browser: Browser, html: string, contentWidthPx: number, selector = 'article.finding-card'): Promise<MeasuredBlock[]> {
+async function inPrintLayout<T>(browser: Browser, html: string, contentWidthPx: number, measure: (selector: string) => T, selector = ''): Promise<T> {
   const context = await browser.newContext({ viewport: { width: Math.round(contentWidthPx), height: 800 }, offline: true });
   try {
     const page = await context.newPage();
     await page.emulateMedia({ media: 'print' });
     await page.setContent(html, { waitUntil: 'load' });
-    return await page.evaluate((sel) => {
-      return Array.from(document.querySelectorAll<HTMLElement>(sel)).map((el, i) => {
+    return await page.evaluate(measure, selector);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Lays the HTML out with print media at the width of the page's content box and measures every
+ * element matching `selector`, in document order. Margins come from the caller (the renderer's
+ * PDF_MARGINS unless the report's CSS sets its own).
+ */
+export function measureBlocks(browser: Browser, html: string, contentWidthPx: number, selector = 'article.finding-card'): Promise<MeasuredBlock[]> {
+  return inPrintLayout(
+    browser,
+    html,
+    contentWidthPx,
+    (sel) =>
+      Array.from(document.querySelectorAll<HTMLElement>(sel)).map((el, i) => {
         const box = el.getBoundingClientRect();
         const heading = el.querySelector<HTMLElement>('.finding-title, h1, h2, h3, h4');
         return {
@@ -99,65 +114,9 @@ export async function measureBlocks(browser: Browser, html: string, contentWidth
           lines: el.innerText.split(/[\n\t]+/).map((l) => l.trim()).filter((l) => l.length > 0),
           isCard: el.matches('article.finding-card'),
         };
-      });
-    }, selector);
-  } finally {
-    await context.close();
-  }
-}
-
-export interface Pagination {
-  /** Page (1-based) each block lands on. */
-  pageOf: Map<string, number>;
-  pages: number;
-  /** Closest call in px between "fits" and "does not fit": a fixture is only trusted when this is > 1. */
-  minSlack: number;
-}
-
-/**
- * Where Chromium puts unbreakable blocks on pages of `pageHeightPx`: a block that does not fit in
- * what is left of the page moves to the next one, and the margin before it is truncated there
- * (CSS Fragmentation §5.2). Only valid for a document that is a plain sequence of such blocks.
- */
-export function paginate(blocks: MeasuredBlock[], pageHeightPx: number, trailingPx = 0): Pagination {
-  const pageOf = new Map<string, number>();
-  let page = 1;
-  let y = 0;
-  let previousBottom = 0;
-  let minSlack = Infinity;
-  for (const block of blocks) {
-    const height = block.bottom - block.top;
-    if (height > pageHeightPx) throw new Error(`${block.id} is ${height}px, taller than a page (${pageHeightPx}px): it must split`);
-    const gap = block.top - previousBottom;
-    const end = y + gap + height;
-    minSlack = Math.min(minSlack, Math.abs(pageHeightPx - end));
-    if (end <= pageHeightPx) {
-      y = end;
-    } else {
-      page++;
-      y = height;
-    }
-    pageOf.set(block.id, page);
-    previousBottom = block.bottom;
-  }
-  // Whatever follows the last block (padding, a footer line) may itself start a page.
-  if (trailingPx > 0 && y + trailingPx > pageHeightPx) page++;
-  return { pageOf, pages: page, minSlack };
-}
-
-/**
- * The pages whose text holds every line of `block`. A card printed whole is on one of them; a card
- * split across pages is on none (its lines are spread over two pages).
- */
-export function pagesHoldingAll(block: MeasuredBlock, pageTexts: string[]): number[] {
-  const lines = block.lines.map(squash);
-  return pageTexts.map(squash).flatMap((text, i) => (lines.every((l) => text.includes(l)) ? [i + 1] : []));
-}
-
-/** The pages on which `text` occurs. */
-export function pagesWith(text: string, pageTexts: string[]): number[] {
-  const needle = squash(text);
-  return pageTexts.map(squash).flatMap((t, i) => (t.includes(needle) ? [i + 1] : []));
+      }),
+    selector,
+  );
 }
 
 /** A block of a report's flow, measured as `measureReportFlow` does. */
@@ -179,77 +138,106 @@ export interface ReportFlow {
  * table repeats on every page after the cover, and the blocks of its content in document order.
  * A `section.group` is opened up into its heading and cards, the places a page may break.
  */
-export async function measureReportFlow(browser: Browser, html: string, contentWidthPx: number): Promise<ReportFlow> {
-  const context = await browser.newContext({ viewport: { width: Math.round(contentWidthPx), height: 800 }, offline: true });
-  try {
-    const page = await context.newPage();
-    await page.emulateMedia({ media: 'print' });
-    await page.setContent(html, { waitUntil: 'load' });
-    return await page.evaluate(() => {
-      const frame = document.querySelector<HTMLElement>('table.frame');
-      const cell = document.querySelector<HTMLElement>('table.frame > tbody > tr > td');
-      if (!frame || !cell) throw new Error('not a report of our templates: no table.frame');
-      const padTop = parseFloat(getComputedStyle(cell).paddingTop);
-      const cellTop = cell.getBoundingClientRect().top + window.scrollY + padTop;
-      const frameTop = frame.getBoundingClientRect().top + window.scrollY;
-      const flat = Array.from(cell.children).flatMap((el) => (el.matches('section.group') ? Array.from(el.children) : [el])) as HTMLElement[];
-      const blocks = flat.map((el, i) => {
-        const box = el.getBoundingClientRect();
-        const style = getComputedStyle(el);
-        const heading = el.matches('h1, h2, h3') ? el : el.querySelector<HTMLElement>('.finding-title, h1, h2, h3, h4');
-        return {
-          id: el.dataset.findingId ?? el.id ?? `block-${i}`,
-          top: box.top + window.scrollY,
-          bottom: box.bottom + window.scrollY,
-          title: (heading?.innerText ?? '').trim(),
-          lines: el.innerText.split(/[\n\t]+/).map((l) => l.trim()).filter((l) => l.length > 0),
-          isCard: el.matches('article.finding-card'),
-          keepWithNext: style.breakAfter === 'avoid',
-        };
-      });
-      return { headerPx: cellTop - frameTop, startPx: cellTop, blocks };
+export function measureReportFlow(browser: Browser, html: string, contentWidthPx: number): Promise<ReportFlow> {
+  return inPrintLayout(browser, html, contentWidthPx, () => {
+    const frame = document.querySelector<HTMLElement>('table.frame');
+    const cell = document.querySelector<HTMLElement>('table.frame > tbody > tr > td');
+    if (!frame || !cell) throw new Error('not a report of our templates: no table.frame');
+    const padTop = parseFloat(getComputedStyle(cell).paddingTop);
+    const cellTop = cell.getBoundingClientRect().top + window.scrollY + padTop;
+    const frameTop = frame.getBoundingClientRect().top + window.scrollY;
+    const flat = Array.from(cell.children).flatMap((el) => (el.matches('section.group') ? Array.from(el.children) : [el])) as HTMLElement[];
+    const blocks = flat.map((el, i) => {
+      const box = el.getBoundingClientRect();
+      const heading = el.matches('h1, h2, h3') ? el : el.querySelector<HTMLElement>('.finding-title, h1, h2, h3, h4');
+      return {
+        id: el.dataset.findingId ?? el.id ?? `block-${i}`,
+        top: box.top + window.scrollY,
+        bottom: box.bottom + window.scrollY,
+        title: (heading?.innerText ?? '').trim(),
+        lines: el.innerText.split(/[\n\t]+/).map((l) => l.trim()).filter((l) => l.length > 0),
+        isCard: el.matches('article.finding-card'),
+        keepWithNext: getComputedStyle(el).breakAfter === 'avoid',
+      };
     });
-  } finally {
-    await context.close();
-  }
+    return { headerPx: cellTop - frameTop, startPx: cellTop, blocks };
+  });
+}
+
+export interface Pagination {
+  /** Page (1-based) each block lands on. */
+  pageOf: Map<string, number>;
+  pages: number;
+  /** Closest call in px between "fits" and "does not fit": a fixture is only trusted when this is > 1. */
+  minSlack: number;
 }
 
 /**
- * Where Chromium puts a report's flow on the pages after the cover: each page holds the running
- * header, then blocks while they fit; a block that does not fit starts the next page (its top
- * margin truncated there), and a heading that keeps with the next block goes with it. Returns the
- * page (1-based, counting the cover) of every block. Only valid for flows of unbreakable blocks,
- * each smaller than a page: it throws on a block taller than a page.
+ * Where Chromium puts unbreakable blocks on pages with `roomPx` for content: a block that does not
+ * fit in what is left of the page moves to the next one, and the margin before it is truncated
+ * there (CSS Fragmentation §5.2); a block that keeps with the next (`break-after: avoid`) moves
+ * with it. The flow starts at `startPx` on page `firstPage`. Only valid for a flow of such blocks.
  */
-export function paginateReportFlow(flow: ReportFlow, pageHeightPx: number): Pagination {
-  const room = pageHeightPx - flow.headerPx;
+function layOut(blocks: (MeasuredBlock & { keepWithNext?: boolean })[], roomPx: number, startPx: number, firstPage: number): Pagination & { usedPx: number } {
   const pageOf = new Map<string, number>();
-  let page = 2;
+  let page = firstPage;
   let y = 0;
-  let previousBottom = flow.startPx;
+  let previousBottom = startPx;
   let minSlack = Infinity;
-  const blocks = flow.blocks;
   for (let i = 0; i < blocks.length; i++) {
     // A run of keep-with-next blocks and the block they keep with moves as one.
     let j = i;
     while (blocks[j]!.keepWithNext && j + 1 < blocks.length) j++;
-    const run = blocks.slice(i, j + 1);
-    const first = run[0]!;
-    const last = run[run.length - 1]!;
-    const margin = first.top - previousBottom;
+    const first = blocks[i]!;
+    const last = blocks[j]!;
     const height = last.bottom - first.top;
-    if (height > room) throw new Error(`${first.id}…${last.id} is ${height}px, taller than a page's room (${room}px)`);
-    const end = y + margin + height;
-    minSlack = Math.min(minSlack, Math.abs(room - end));
-    if (end <= room) {
+    if (height > roomPx) throw new Error(`${first.id}…${last.id} is ${height}px, taller than a page's room (${roomPx}px): it must split`);
+    const end = y + (first.top - previousBottom) + height;
+    minSlack = Math.min(minSlack, Math.abs(roomPx - end));
+    if (end <= roomPx) {
       y = end;
     } else {
       page++;
       y = height;
     }
-    for (const block of run) pageOf.set(block.id, page);
+    for (const block of blocks.slice(i, j + 1)) pageOf.set(block.id, page);
     previousBottom = last.bottom;
     i = j;
   }
-  return { pageOf, pages: page, minSlack };
+  return { pageOf, pages: page, minSlack, usedPx: y };
+}
+
+/**
+ * Where Chromium puts the unbreakable blocks of a plain document on pages of `pageHeightPx`, the
+ * first block starting page 1. Whatever follows the last block (`trailingPx`: padding, a footer
+ * line) may itself start a page.
+ */
+export function paginate(blocks: MeasuredBlock[], pageHeightPx: number, trailingPx = 0): Pagination {
+  const { usedPx, ...layout } = layOut(blocks, pageHeightPx, 0, 1);
+  return trailingPx > 0 && usedPx + trailingPx > pageHeightPx ? { ...layout, pages: layout.pages + 1 } : layout;
+}
+
+/**
+ * Where Chromium puts a report's flow on the pages after the cover: each page holds the running
+ * header, then blocks while they fit. Returns the page (1-based, counting the cover) of every
+ * block; throws on a block taller than a page's room.
+ */
+export function paginateReportFlow(flow: ReportFlow, pageHeightPx: number): Pagination {
+  const { usedPx: _used, ...layout } = layOut(flow.blocks, pageHeightPx - flow.headerPx, flow.startPx, 2);
+  return layout;
+}
+
+/**
+ * The pages whose text holds every line of `block`. A card printed whole is on one of them; a card
+ * split across pages is on none (its lines are spread over two pages).
+ */
+export function pagesHoldingAll(block: MeasuredBlock, pageTexts: string[]): number[] {
+  const lines = block.lines.map(squash);
+  return pageTexts.map(squash).flatMap((text, i) => (lines.every((l) => text.includes(l)) ? [i + 1] : []));
+}
+
+/** The pages on which `text` occurs. */
+export function pagesWith(text: string, pageTexts: string[]): number[] {
+  const needle = squash(text);
+  return pageTexts.map(squash).flatMap((t, i) => (t.includes(needle) ? [i + 1] : []));
 }

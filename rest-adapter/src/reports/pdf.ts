@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { clip } from './clip.js';
 import { pdfEnv, type PdfEnv } from './pdf-env.js';
 import { Semaphore, SemaphoreTimeoutError } from './pdf-semaphore.js';
 
@@ -130,11 +131,6 @@ export async function closePdf(): Promise<void> {
 /** Escape for the header and footer templates, which Chromium parses as HTML. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function clip(value: string | null, max: number): string {
-  const text = (value ?? '').replace(/\s+/g, ' ').trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Header and footer templates: brand and title on top, page x / y below, in the report's accent. */

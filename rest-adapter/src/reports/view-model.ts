@@ -1,6 +1,7 @@
 import type { GqlSeverityCounts } from '../routes/shared.js';
 import { brandOf, type Brand } from './branding.js';
 import { severityChart, trendChart, type SeverityChart, type TrendChart } from './charts.js';
+import { clip } from './clip.js';
 import { checksRun, complianceTables, type FrameworkTable } from './compliance.js';
 import { printEvidence, redactText, type PrintedEvidence } from './evidence.js';
 import type { ReportData, ReportFinding } from './report-data.js';
@@ -157,7 +158,6 @@ const EXECUTIVE_PLACE_CHARS = 60;
 const EXECUTIVE_LOCATION_CHARS = 30;
 const EXECUTIVE_WEEK_TITLE_CHARS = 70;
 
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
 function riskLine(f: ReportFinding): RiskLine {
   // One short reason, the strongest: the line must stay within two printed lines.
